@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Makes a Pulumi CLI (>= 3.181, needed for inline-program refresh/destroy) available without
+# downloading anything but Go modules, and checks that the bundled `pulumi-resource-pulumi-nodejs`
+# plugin is installed.
+#
+# Order of preference:
+#   1. PULUMI_CLI (a path to a pulumi binary) if set;
+#   2. a `pulumi` >= 3.181 already on PATH;
+#   3. a CLI built earlier into the cache directory;
+#   4. build v3.259.0 from the Go module proxy into the cache directory (tens of minutes on 2 cores, once).
+#
+# With --locate-only, steps 1-3 only: never builds.
+# Prints one line on stdout: the directory holding `pulumi`.
+# Progress goes to stderr. The binary is never written inside the repository.
+set -euo pipefail
+
+readonly PULUMI_VERSION="3.259.0"
+readonly MIN_VERSION="3.181.0"
+readonly CLIPBOARD_REPLACE="github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e"
+
+locate_only=false
+[ "${1:-}" = "--locate-only" ] && locate_only=true
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache_root="${POLAR_WEBHOOKS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polar-webhooks-as-code}"
+cli_dir="$cache_root/pulumi-v$PULUMI_VERSION/bin"
+
+log() { printf '[setup-pulumi] %s\n' "$*" >&2; }
+fail() {
+  printf '[setup-pulumi] error: %s\n' "$1" >&2
+  shift
+  for line in "$@"; do printf '[setup-pulumi]   %s\n' "$line" >&2; done
+  exit 1
+}
+
+# version_at_least A B: true when semver A >= B (plain X.Y.Z, an optional leading v and suffix ignored).
+version_at_least() {
+  local a=${1#v} b=${2#v}
+  a=${a%%[-+]*}; b=${b%%[-+]*}
+  [ "$(printf '%s\n%s\n' "$b" "$a" | sort -V | head -n1)" = "$b" ]
+}
+
+cli_version() { PULUMI_SKIP_UPDATE_CHECK=true "$1" version 2>/dev/null | head -n1 | tr -d '[:space:]'; }
+
+# The dynamic-provider launcher ships inside @pulumi/pulumi; the engine finds bundled plugins next to
+# the pulumi binary or on PATH. scripts/with-toolchain.sh puts this checkout's copy on PATH (a link
+# beside a shared CLI would tie every checkout to whichever one ran set-up last).
+plugin_source="$repo_root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+
+check_plugin() {
+  [ -x "$plugin_source" ] || fail "node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs is missing." \
+    "Run 'npm ci' in $repo_root first (scripts/setup.sh does both)."
+}
+
+use_cli() {
+  local bin=$1 dir
+  dir=$(cd "$(dirname "$bin")" && pwd)
+  check_plugin
+  log "using $bin ($(cli_version "$bin"))"
+  printf '%s\n' "$dir"
+  exit 0
+}
+
+tried=()
+
+if [ -n "${PULUMI_CLI:-}" ]; then
+  [ -x "$PULUMI_CLI" ] || fail "PULUMI_CLI=$PULUMI_CLI is not an executable file." "Point it at a pulumi binary >= $MIN_VERSION or unset it."
+  v=$(cli_version "$PULUMI_CLI")
+  version_at_least "${v:-0}" "$MIN_VERSION" || fail "PULUMI_CLI=$PULUMI_CLI reports version '${v:-unknown}', need >= $MIN_VERSION."
+  use_cli "$PULUMI_CLI"
+fi
+
+if on_path=$(command -v pulumi 2>/dev/null); then
+  v=$(cli_version "$on_path")
+  if version_at_least "${v:-0}" "$MIN_VERSION"; then use_cli "$on_path"; fi
+  tried+=("pulumi on PATH ($on_path) reports '${v:-no version}', need >= $MIN_VERSION")
+else
+  tried+=("no pulumi on PATH")
+fi
+
+if [ -x "$cli_dir/pulumi" ] && [ "$(cli_version "$cli_dir/pulumi")" = "v$PULUMI_VERSION" ]; then
+  use_cli "$cli_dir/pulumi"
+fi
+tried+=("no cached build at $cli_dir")
+if $locate_only; then
+  fail "no Pulumi CLI found." "${tried[@]}" "Fix: run 'npm run setup' (builds v$PULUMI_VERSION once) or install Pulumi >= $MIN_VERSION."
+fi
+
+go_bin=$(command -v go 2>/dev/null || true)
+[ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ] && go_bin=/usr/local/go/bin/go
+if [ -z "$go_bin" ]; then
+  fail "cannot find or build the Pulumi CLI." "${tried[@]}" "no Go toolchain (need Go >= 1.25.11) to build v$PULUMI_VERSION" \
+    "Fix: install Pulumi >= $MIN_VERSION on PATH (https://www.pulumi.com/docs/install/), or set PULUMI_CLI, or install Go >= 1.25.11."
+fi
+go_version=$("$go_bin" env GOVERSION 2>/dev/null || echo unknown)
+version_at_least "${go_version#go}" "1.25.11" || fail "cannot build the Pulumi CLI: $go_bin is $go_version, need >= go1.25.11." \
+  "${tried[@]}" "Fix: install Pulumi >= $MIN_VERSION on PATH, or a newer Go."
+
+build_dir="$cache_root/pulumi-v$PULUMI_VERSION/module"
+mkdir -p "$build_dir" "$cli_dir"
+build_log="$cache_root/pulumi-v$PULUMI_VERSION/build.log"
+log "building Pulumi CLI v$PULUMI_VERSION from the Go module proxy with $go_version (first time only; ~15-40 min on 2 cores)"
+log "build log: $build_log"
+
+# pkg/go.mod replaces sdk with ../sdk and swaps the clipboard module, so `go install pkg@version` is
+# refused; a wrapper module that requires pkg (kept alive by the tool directive) builds the same graph.
+cat >"$build_dir/go.mod" <<GOMOD
+module example.invalid/pulumi-cli
+
+go 1.25.11
+
+require github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
+
+tool github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+
+replace github.com/atotto/clipboard => $CLIPBOARD_REPLACE
+GOMOD
+
+started=$(date +%s)
+(
+  cd "$build_dir"
+  export GOFLAGS=-mod=mod GOTOOLCHAIN=local
+  "$go_bin" mod tidy
+  # Tags and ldflags as in pulumi's .goreleaser.yml; the version ldflag is what `pulumi version`
+  # prints, and the Automation API refuses a CLI whose version it cannot parse.
+  "$go_bin" build -trimpath -tags osusergo,grpcnotrace \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+    -o "$cli_dir/pulumi.partial" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+) >"$build_log" 2>&1 || {
+  tail -n 15 "$build_log" >&2 || true
+  fail "building the Pulumi CLI v$PULUMI_VERSION failed (full log: $build_log)." "${tried[@]}" \
+    "Fix: install Pulumi >= $MIN_VERSION on PATH (https://www.pulumi.com/docs/install/) or set PULUMI_CLI, then re-run."
+}
+mv "$cli_dir/pulumi.partial" "$cli_dir/pulumi"
+log "built in $(( $(date +%s) - started )) s"
+use_cli "$cli_dir/pulumi"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs a command with the project's toolchain: Node 22 from node_modules (the `node` devDependency),
+# the Pulumi CLI located by scripts/setup-pulumi.sh (never built here: that is `npm run setup`), and
+# Pulumi's offline settings. npm already puts node_modules/.bin first on PATH; this also works when
+# called directly.
+set -euo pipefail
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PATH="$repo_root/node_modules/.bin:$PATH"
+
+if cli_dir=$(bash "$repo_root/scripts/setup-pulumi.sh" --locate-only 2>/dev/null); then
+  export PATH="$cli_dir:$PATH"
+fi
+# The engine starts the nodejs dynamic-provider host by finding this launcher on PATH.
+export PATH="$repo_root/node_modules/@pulumi/pulumi:$PATH"
+
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="${PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION:-true}"
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 22 ]; then
+  echo "error: Node $(node --version) found; this project needs Node >= 22. Run 'npm ci' (the node@22 devDependency provides it)." >&2
+  exit 1
+fi
+exec "$@"

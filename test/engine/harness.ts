@@ -1,0 +1,124 @@
+// Engine-level test harness: real Pulumi CLI, Automation API inline programs, a file backend and
+// passphrase secrets in a throw-away directory. Nothing here talks to Pulumi Cloud.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import {
+  LocalWorkspace,
+  type ConfigMap,
+  type PulumiFn,
+  type Stack,
+} from "@pulumi/pulumi/automation";
+
+/** The oldest CLI whose `--client` flag works for inline refresh/destroy. */
+export const MIN_PULUMI_CLI_VERSION = "3.181.0";
+
+const repoRoot = resolve(__dirname, "../..");
+
+/**
+ * Fails (never skips) when no usable CLI is on PATH: a skipped engine test would hide a broken set-up.
+ * `npm test` runs under scripts/with-toolchain.sh, which puts the CLI found by `npm run setup` on PATH.
+ */
+export function requirePulumiCli(): string {
+  let version: string;
+  try {
+    version = execFileSync("pulumi", ["version"], {
+      env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+      encoding: "utf8",
+    }).trim();
+  } catch {
+    throw new Error(
+      "No `pulumi` CLI on PATH. Run `npm run setup` (finds or builds Pulumi v3.259.0), then `npm test`.",
+    );
+  }
+  if (!versionAtLeast(version, MIN_PULUMI_CLI_VERSION)) {
+    throw new Error(
+      `pulumi on PATH is ${version}; engine tests need >= ${MIN_PULUMI_CLI_VERSION}. Run \`npm run setup\`.`,
+    );
+  }
+  return version;
+}
+
+function versionAtLeast(actual: string, minimum: string): boolean {
+  const parse = (v: string) => v.replace(/^v/, "").split(/[-+]/)[0].split(".").map(Number);
+  const [a, b] = [parse(actual), parse(minimum)];
+  for (let i = 0; i < 3; i++) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  }
+  return true;
+}
+
+export interface EngineStackOptions {
+  readonly projectName: string;
+  readonly program: PulumiFn;
+  readonly stackName?: string;
+  readonly config?: ConfigMap;
+  /** Extra environment for the CLI and the plugins it starts (e.g. POLAR_API_URL). */
+  readonly envVars?: Record<string, string>;
+}
+
+export interface EngineStack {
+  readonly stack: Stack;
+  /** Root of everything this stack wrote: backend state, PULUMI_HOME, workspace files. */
+  readonly directory: string;
+  readonly passphrase: string;
+  /** Every file under `directory` (state, backups, history, workspace), for leak scans. */
+  allFiles(): Promise<{ path: string; text: string }[]>;
+  dispose(): Promise<void>;
+}
+
+export async function createEngineStack(options: EngineStackOptions): Promise<EngineStack> {
+  requirePulumiCli();
+  const directory = await mkdtemp(join(tmpdir(), `${options.projectName}-`));
+  const passphrase = randomBytes(18).toString("base64url");
+  const workDir = join(directory, "workspace");
+  const backendDir = join(directory, "state");
+  await Promise.all([workDir, backendDir, join(directory, "home")].map((d) => mkdir(d)));
+
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: options.stackName ?? "test", projectName: options.projectName, program: options.program },
+    {
+      workDir,
+      pulumiHome: join(directory, "home"),
+      secretsProvider: "passphrase",
+      projectSettings: {
+        name: options.projectName,
+        runtime: "nodejs",
+        // The nodejs dynamic-provider host resolves `require` from the program directory, so it must
+        // be the repository (where node_modules/@pulumi/pulumi lives), not the temp workspace.
+        main: repoRoot,
+        backend: { url: `file://${backendDir}` },
+      },
+      envVars: {
+        PULUMI_CONFIG_PASSPHRASE: passphrase,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_DIY_BACKEND_IGNORE_DEPRECATION_ERROR: "1",
+        ...options.envVars,
+      },
+    },
+  );
+  if (options.config) await stack.setAllConfig(options.config);
+
+  return {
+    stack,
+    directory,
+    passphrase,
+    allFiles: () => readAllFiles(directory),
+    dispose: () => rm(directory, { recursive: true, force: true }),
+  };
+}
+
+async function readAllFiles(root: string): Promise<{ path: string; text: string }[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return Promise.all(files.map(async (path) => ({ path, text: await readFile(path, "utf8") })));
+}
+
+/** Collects the engine's progress output so a failing test can show it. */
+export function outputCollector(): { onOutput: (line: string) => void; text: () => string } {
+  const lines: string[] = [];
+  return { onOutput: (line) => lines.push(line), text: () => lines.join("") };
+}

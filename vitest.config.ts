@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Engine tests drive the real Pulumi CLI and spawn provider hosts; they are slow on 2 cores but
+    // bounded by their own per-operation limits. Timeouts here only stop a hung run.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // Forks, not threads: the Pulumi runtime and the Automation API keep process-global state.
+    pool: "forks",
+    reporters: ["default"],
+  },
+});
