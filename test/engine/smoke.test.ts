@@ -35,7 +35,7 @@ const counterProvider: pulumi.dynamic.ResourceProvider<CounterInputs, CounterOut
   async read(id, props) {
     const current = props as CounterOutputs;
     const next = { ...current, readCount: current.readCount + 1 };
-    return { id, props: next, inputs: { label: current.label } };
+    return { id, props: next };
   },
   async update(_id, olds, news) {
     return { outs: { ...olds, label: news.label, shout: news.label.toUpperCase() } };

@@ -1,0 +1,82 @@
+/**
+ * Polar's `WebhookEventType` enum in Polar's own order (42 values: the 41 of the 2026-08 server plus
+ * `subscription.migrated`, present in every API version from 2026-04 on).
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  "checkout.created",
+  "checkout.updated",
+  "checkout.expired",
+  "customer.created",
+  "customer.updated",
+  "customer.deleted",
+  "customer.state_changed",
+  "customer_seat.assigned",
+  "customer_seat.claimed",
+  "customer_seat.revoked",
+  "member.created",
+  "member.updated",
+  "member.deleted",
+  "order.created",
+  "order.updated",
+  "order.paid",
+  "order.refunded",
+  "subscription.created",
+  "subscription.updated",
+  "subscription.active",
+  "subscription.canceled",
+  "subscription.uncanceled",
+  "subscription.cycled",
+  "subscription.revoked",
+  "subscription.past_due",
+  "subscription.paused",
+  "subscription.resumed",
+  "subscription.migrated",
+  "refund.created",
+  "refund.updated",
+  "product.created",
+  "product.updated",
+  "discount.created",
+  "discount.updated",
+  "discount.deleted",
+  "benefit.created",
+  "benefit.updated",
+  "benefit_grant.created",
+  "benefit_grant.cycled",
+  "benefit_grant.updated",
+  "benefit_grant.revoked",
+  "organization.updated",
+] as const;
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export function isWebhookEventType(value: string): value is WebhookEventType {
+  return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/** The closest known event type, when it is close enough to be a plausible typo. */
+export function suggestEventType(value: string): WebhookEventType | undefined {
+  let best: WebhookEventType | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of WEBHOOK_EVENT_TYPES) {
+    const distance = editDistance(value.toLowerCase(), candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  // A third of the length tolerates "order.payed" or "subscription.cancelled" but not unrelated words.
+  return bestDistance <= Math.max(2, Math.floor(value.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

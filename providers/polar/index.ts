@@ -1,0 +1,26 @@
+// The public surface of providers/polar: other parts import only from here.
+export { WebhookEndpoint, type WebhookEndpointArgs } from "./resource";
+export { webhookEndpointProvider, WebhookEndpointProvider } from "./provider";
+export {
+  PolarClient,
+  POLAR_API_VERSION,
+  POLAR_SERVER_URLS,
+  type PolarClientOptions,
+  type PolarServer,
+  type WebhookEndpoint as PolarWebhookEndpoint,
+  type WebhookEndpointCreate,
+  type WebhookEndpointUpdate,
+  type WebhookDelivery,
+  type ListResource,
+} from "./client";
+export { PolarApiError, PolarConnectionError, PolarResponseError } from "./errors";
+export { WEBHOOK_EVENT_TYPES, isWebhookEventType, suggestEventType, type WebhookEventType } from "./events";
+export { normalizeWebhookUrl, webhookUrlProblem, detectWebhookFormat, WEBHOOK_FORMATS, type WebhookFormat } from "./url";
+export {
+  checkWebhookEndpointInputs,
+  diffWebhookEndpoint,
+  POLAR_API_VERSIONS,
+  type WebhookEndpointInputs,
+  type WebhookEndpointOutputs,
+} from "./model";
+export { retryDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";

@@ -1,0 +1,69 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { WebhookEventType } from "./events";
+import { webhookEndpointProvider } from "./provider";
+import type { WebhookFormat } from "./url";
+
+export interface WebhookEndpointArgs {
+  /** The https URL Polar delivers to. Normalized the way Polar stores it. */
+  readonly url: pulumi.Input<string>;
+  /** Polar event types to deliver (see WEBHOOK_EVENT_TYPES). */
+  readonly events: pulumi.Input<pulumi.Input<WebhookEventType>[]>;
+  /** Body format. Default: detected from a Slack or Discord webhook URL, else "raw". */
+  readonly format?: pulumi.Input<WebhookFormat>;
+  readonly name?: pulumi.Input<string>;
+  /** Default true. Polar disables failing endpoints on its own; `pulumi up` turns them back on. */
+  readonly enabled?: pulumi.Input<boolean>;
+  /** API version of event payloads, e.g. "2026-10". Default: Polar's current default. */
+  readonly apiVersion?: pulumi.Input<string>;
+  /** Required with a personal/user token; must be omitted with an organization token. Changing it replaces the endpoint. */
+  readonly organizationId?: pulumi.Input<string>;
+  /** Take over this existing endpoint (by id) instead of creating one; its secret is kept. */
+  readonly adoptId?: pulumi.Input<string>;
+  /** Any change of this marker resets the signing secret; the old one stays in `previousSecret`. */
+  readonly secretRotation?: pulumi.Input<string>;
+}
+
+/**
+ * A Polar webhook endpoint. The resource id is Polar's endpoint id; `secret` and `previousSecret`
+ * are always Pulumi secrets. Only a change of `organizationId` (or of `adoptId`) replaces it: every
+ * replacement makes Polar mint a new signing secret.
+ */
+export class WebhookEndpoint extends pulumi.dynamic.Resource {
+  declare readonly url: pulumi.Output<string>;
+  declare readonly events: pulumi.Output<WebhookEventType[]>;
+  declare readonly format: pulumi.Output<WebhookFormat>;
+  declare readonly name: pulumi.Output<string | null>;
+  declare readonly enabled: pulumi.Output<boolean>;
+  declare readonly apiVersion: pulumi.Output<string | null>;
+  declare readonly organizationId: pulumi.Output<string>;
+  /** The signing secret Polar generated (`whsec_…`). */
+  declare readonly secret: pulumi.Output<string>;
+  /** The secret before the last rotation, if any: receivers accept both during a rollover. */
+  declare readonly previousSecret: pulumi.Output<string | undefined>;
+  /** True: Standard Webhooks key (base64 after `whsec_`); false: Polar's legacy UTF-8 key. */
+  declare readonly usesStandardWebhookSignature: pulumi.Output<boolean>;
+  declare readonly createdAt: pulumi.Output<string>;
+  declare readonly modifiedAt: pulumi.Output<string | null>;
+
+  constructor(name: string, args: WebhookEndpointArgs, opts: pulumi.CustomResourceOptions = {}) {
+    // A fresh props object per resource: the base constructor adds `__provider` to it. Output names
+    // are seeded with undefined so they exist on the resource object.
+    const props = {
+      ...args,
+      secret: undefined,
+      previousSecret: undefined,
+      usesStandardWebhookSignature: undefined,
+      organizationId: args.organizationId,
+      createdAt: undefined,
+      modifiedAt: undefined,
+    };
+    super(
+      webhookEndpointProvider,
+      name,
+      props,
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secret", "previousSecret"] }),
+      "polar",
+      "WebhookEndpoint",
+    );
+  }
+}

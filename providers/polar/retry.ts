@@ -1,0 +1,78 @@
+/** How long the client keeps retrying a request before it reports the failure. */
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  readonly maxRetries: number;
+  readonly minDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Wall-clock budget for one call including all retries and waits. */
+  readonly totalBudgetMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxRetries: 8,
+  minDelayMs: 500,
+  // Polar's sandbox allows 100 requests a minute; a Retry-After up to a minute is honoured.
+  maxDelayMs: 60_000,
+  totalBudgetMs: 180_000,
+};
+
+/** Statuses that say "not processed, try again": rate limit and gateway/availability errors. */
+export const RETRYABLE_STATUSES = [429, 502, 503, 504] as const;
+
+export const RETRYABLE_ERROR_CODES = [
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+] as const;
+
+export interface RetryAttempt {
+  readonly method: string;
+  /** 1 for the first retry. */
+  readonly retry: number;
+  readonly statusCode?: number;
+  readonly errorCode?: string;
+  /** Raw `Retry-After` header, seconds or an HTTP date. */
+  readonly retryAfter?: string;
+  readonly elapsedMs: number;
+  /** Uniform in [0, 1): injected so tests are deterministic. */
+  readonly random: number;
+  readonly now?: number;
+}
+
+/**
+ * The wait before retrying, or `undefined` to give up. A POST (create) is retried only on a 429:
+ * Polar has no idempotency keys, so after a connection failure or a 5xx the endpoint may exist and
+ * the caller must look before creating again.
+ */
+export function retryDelayMs(attempt: RetryAttempt, policy: RetryPolicy): number | undefined {
+  if (attempt.retry > policy.maxRetries) return undefined;
+  const byStatus = attempt.statusCode !== undefined;
+  if (byStatus && !(RETRYABLE_STATUSES as readonly number[]).includes(attempt.statusCode as number)) {
+    return undefined;
+  }
+  if (!byStatus && !(RETRYABLE_ERROR_CODES as readonly string[]).includes(attempt.errorCode ?? "")) {
+    return undefined;
+  }
+  if (attempt.method === "POST" && attempt.statusCode !== 429) return undefined;
+
+  const fromHeader = parseRetryAfterMs(attempt.retryAfter, attempt.now ?? Date.now());
+  const exponential = Math.min(policy.minDelayMs * 2 ** (attempt.retry - 1), policy.maxDelayMs);
+  // Full jitter between half and all of the backoff spreads concurrent resources' retries apart.
+  const delay = fromHeader ?? Math.round(exponential / 2 + (exponential / 2) * attempt.random);
+  if (delay > policy.maxDelayMs) return undefined;
+  if (attempt.elapsedMs + delay > policy.totalBudgetMs) return undefined;
+  return delay;
+}
+
+export function parseRetryAfterMs(header: string | undefined, now: number): number | undefined {
+  if (header === undefined || header.trim() === "") return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

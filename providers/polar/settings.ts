@@ -1,0 +1,68 @@
+import type { PolarClientOptions, PolarServer } from "./client";
+
+/**
+ * Where `configure` leaves the stack's Polar settings inside the provider host process. A global
+ * (not a field or a module variable) because the provider object is serialized into state: a value
+ * stored on it could be captured there, a global is only ever looked up at run time.
+ */
+export const SETTINGS_GLOBAL = "__polarWebhooksProviderSettings";
+
+export interface ProviderSettings {
+  accessToken?: string;
+  server?: string;
+  apiUrl?: string;
+}
+
+interface ConfigReader {
+  get(key: string): string | undefined;
+}
+
+export function storeProviderSettings(config: ConfigReader): void {
+  const settings: ProviderSettings = {
+    accessToken: config.get("polar:accessToken"),
+    server: config.get("polar:server"),
+    apiUrl: config.get("polar:apiUrl"),
+  };
+  (globalThis as Record<string, unknown>)[SETTINGS_GLOBAL] = settings;
+}
+
+export class ProviderSettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProviderSettingsError";
+  }
+}
+
+/** Stack config first (`polar:*`), then the environment (`POLAR_*`); read on every call. */
+export function resolveClientOptions(): PolarClientOptions {
+  const stored = ((globalThis as Record<string, unknown>)[SETTINGS_GLOBAL] ?? {}) as ProviderSettings;
+  const accessToken = nonEmpty(stored.accessToken) ?? nonEmpty(process.env.POLAR_ACCESS_TOKEN);
+  if (!accessToken) {
+    throw new ProviderSettingsError(
+      "Polar access token is missing: run `pulumi config set --secret polar:accessToken <token>` or set POLAR_ACCESS_TOKEN (an organization access token with webhooks:read and webhooks:write).",
+    );
+  }
+  const server = nonEmpty(stored.server) ?? nonEmpty(process.env.POLAR_SERVER) ?? "sandbox";
+  if (server !== "sandbox" && server !== "production") {
+    throw new ProviderSettingsError(
+      `polar:server is ${JSON.stringify(server)}; use "sandbox" or "production" (pulumi config set polar:server sandbox).`,
+    );
+  }
+  const apiUrl = nonEmpty(stored.apiUrl) ?? nonEmpty(process.env.POLAR_API_URL);
+  if (apiUrl !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(apiUrl);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol)) {
+      throw new ProviderSettingsError(`polar:apiUrl ${JSON.stringify(apiUrl)} is not an http(s) URL, e.g. https://sandbox-api.polar.sh.`);
+    }
+  }
+  return { accessToken, server: server as PolarServer, ...(apiUrl ? { baseUrl: apiUrl } : {}) };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() !== "" ? value.trim() : undefined;
+}
