@@ -16,9 +16,12 @@ export class PolarApiError extends Error {
     /** Seconds, from `Retry-After`, when Polar rate-limited the request. */
     readonly retryAfterSeconds?: number,
   ) {
-    super(`Polar API ${method} ${path} failed: ${status}${summarize(error, detail, status)}`);
-    // Assigned here, not as class fields: the provider is serialized by Pulumi, which rebuilds
-    // classes from their constructors and drops field initializers.
+    const message = `Polar API ${method} ${path} failed: ${status}${summarize(error, detail, status)}`;
+    super(message);
+    // Pulumi serializes the provider by rebuilding classes as plain functions: field initializers
+    // are dropped and `super(message)` becomes `Error.call(this, message)`, which sets nothing. So
+    // name and message are assigned explicitly, or the engine would report an empty error.
+    this.message = message;
     this.name = "PolarApiError";
   }
 }
@@ -34,7 +37,9 @@ export class PolarConnectionError extends Error {
     readonly code: string | undefined,
     options?: { cause?: unknown },
   ) {
-    super(`Polar API ${method} ${path} got no answer (${code ?? "connection error"})`, options);
+    const message = `Polar API ${method} ${path} got no answer (${code ?? "connection error"})`;
+    super(message, options);
+    this.message = message; // see PolarApiError
     this.name = "PolarConnectionError";
   }
 }
@@ -46,7 +51,9 @@ export class PolarResponseError extends Error {
     readonly path: string,
     readonly problem: string,
   ) {
-    super(`Polar API ${method} ${path} returned an unexpected body: ${problem}`);
+    const message = `Polar API ${method} ${path} returned an unexpected body: ${problem}`;
+    super(message);
+    this.message = message; // see PolarApiError
     this.name = "PolarResponseError";
   }
 }

@@ -29,6 +29,8 @@ export function storeProviderSettings(config: ConfigReader): void {
 export class ProviderSettingsError extends Error {
   constructor(message: string) {
     super(message);
+    // Explicit for the serialized provider, where `super(message)` sets nothing (see errors.ts).
+    this.message = message;
     this.name = "ProviderSettingsError";
   }
 }

@@ -1,6 +1,7 @@
 // Engine-level test harness: real Pulumi CLI, Automation API inline programs, a file backend and
 // passphrase secrets in a throw-away directory. Nothing here talks to Pulumi Cloud.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import {
 export const MIN_PULUMI_CLI_VERSION = "3.181.0";
 
 const repoRoot = resolve(__dirname, "../..");
+const execFileAsync = promisify(execFile);
 
 /**
  * Fails (never skips) when no usable CLI is on PATH: a skipped engine test would hide a broken set-up.
@@ -66,8 +68,24 @@ export interface EngineStack {
   readonly passphrase: string;
   /** Every file under `directory` (state, backups, history, workspace), for leak scans. */
   allFiles(): Promise<{ path: string; text: string }[]>;
+  /**
+   * `pulumi stack export` as a user runs it: secrets stay ciphertext. (The Automation API's
+   * `exportStack` passes `--show-secrets`, so it cannot be used to prove encryption.)
+   */
+  exportEncrypted(): Promise<{ deployment: { resources?: ExportedResource[] } }>;
   dispose(): Promise<void>;
 }
+
+export interface ExportedResource {
+  urn: string;
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+/** How Pulumi marks an encrypted value in exported state. */
+export const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 
 export async function createEngineStack(options: EngineStackOptions): Promise<EngineStack> {
   requirePulumiCli();
@@ -77,8 +95,16 @@ export async function createEngineStack(options: EngineStackOptions): Promise<En
   const backendDir = join(directory, "state");
   await Promise.all([workDir, backendDir, join(directory, "home")].map((d) => mkdir(d)));
 
+  const envVars: Record<string, string> = {
+    PULUMI_CONFIG_PASSPHRASE: passphrase,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_DIY_BACKEND_IGNORE_DEPRECATION_ERROR: "1",
+    ...options.envVars,
+  };
+  const stackName = options.stackName ?? "test";
   const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName: options.stackName ?? "test", projectName: options.projectName, program: options.program },
+    { stackName, projectName: options.projectName, program: options.program },
     {
       workDir,
       pulumiHome: join(directory, "home"),
@@ -91,13 +117,7 @@ export async function createEngineStack(options: EngineStackOptions): Promise<En
         main: repoRoot,
         backend: { url: `file://${backendDir}` },
       },
-      envVars: {
-        PULUMI_CONFIG_PASSPHRASE: passphrase,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PULUMI_DIY_BACKEND_IGNORE_DEPRECATION_ERROR: "1",
-        ...options.envVars,
-      },
+      envVars,
     },
   );
   if (options.config) await stack.setAllConfig(options.config);
@@ -107,6 +127,14 @@ export async function createEngineStack(options: EngineStackOptions): Promise<En
     directory,
     passphrase,
     allFiles: () => readAllFiles(directory),
+    exportEncrypted: async () => {
+      const { stdout } = await execFileAsync("pulumi", ["stack", "export", "--stack", stackName], {
+        cwd: workDir,
+        env: { ...process.env, ...envVars, PULUMI_HOME: join(directory, "home") },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return JSON.parse(stdout);
+    },
     dispose: () => rm(directory, { recursive: true, force: true }),
   };
 }

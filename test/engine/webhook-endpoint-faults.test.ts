@@ -1,0 +1,79 @@
+// `pulumi up` against a misbehaving Polar: rate limits, gateway errors, dropped connections, and a
+// create whose answer is lost after Polar committed it.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { WebhookEndpoint } from "../../providers/polar";
+import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+import { createEngineStack, outputCollector, type EngineStack } from "./harness";
+
+describe("WebhookEndpoint under faults", () => {
+  let polar: PolarEmulator;
+  let engine: EngineStack;
+  const log = outputCollector();
+  let names: string[] = [];
+
+  beforeAll(async () => {
+    polar = await startPolarEmulator();
+    engine = await createEngineStack({
+      projectName: "polar-endpoint-faults",
+      program: async () => {
+        const ids: Record<string, unknown> = {};
+        for (const name of names) {
+          ids[name] = new WebhookEndpoint(name, { url: `https://example.com/${name}`, events: ["order.paid"], name }).id;
+        }
+        return ids;
+      },
+      config: {
+        "polar:accessToken": { value: polar.organizationToken, secret: true },
+        "polar:apiUrl": { value: polar.url },
+      },
+    });
+  });
+  afterEach(async () => {
+    polar.faults.clear();
+    await engine.stack.destroy({ onOutput: log.onOutput });
+    expect(polar.endpoints()).toEqual([]);
+    polar.resetRequests();
+  });
+  afterAll(async () => {
+    await engine?.dispose();
+    await polar?.close();
+  });
+
+  it("converges under 429 bursts, 5xx and dropped connections", async () => {
+    names = ["a", "b", "c"];
+    polar.faults.set({
+      rateLimit: { count: 4, retryAfterSeconds: 1 },
+      serverError: { count: 3, status: 503, method: "GET" },
+      dropConnection: { count: 2, method: "GET", mode: "reset" },
+    });
+    const result = await engine.stack.up({ onOutput: log.onOutput });
+    expect(result.summary.resourceChanges).toEqual({ create: 4 });
+    expect(polar.endpoints().map((e) => e.name).sort()).toEqual(["a", "b", "c"]);
+    const statuses = polar.requests.map((r) => r.status);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+    expect(statuses.filter((s) => s === 503)).toHaveLength(3);
+    expect(statuses.filter((s) => s === null)).toHaveLength(2);
+    const outputs = await engine.stack.outputs();
+    expect(Object.values(outputs).map((o) => o.value).sort()).toEqual(polar.endpoints().map((e) => e.id).sort());
+  });
+
+  it("leaves no duplicate when Polar commits a create but the answer is lost", async () => {
+    names = ["solo"];
+    polar.faults.set({ commitThenDrop: { count: 1, method: "POST", mode: "reset" } });
+    const result = await engine.stack.up({ onOutput: log.onOutput });
+    expect(result.summary.resourceChanges).toEqual({ create: 2 });
+    expect(polar.endpoints()).toHaveLength(1);
+    expect((await engine.stack.outputs()).solo.value).toBe(polar.endpoints()[0].id);
+    // One POST committed without an answer, then the provider found it instead of posting again.
+    expect(polar.requests.filter((r) => r.method === "POST")).toHaveLength(1);
+  });
+
+  it("posts again when a create failed before Polar committed it", async () => {
+    names = ["retry"];
+    polar.faults.set({ serverError: { count: 1, status: 502, method: "POST" } });
+    const result = await engine.stack.up({ onOutput: log.onOutput });
+    expect(result.summary.resourceChanges).toEqual({ create: 2 });
+    expect(polar.endpoints()).toHaveLength(1);
+    expect(polar.requests.filter((r) => r.method === "POST").map((r) => r.status)).toEqual([502, 201]);
+  });
+});
