@@ -76,117 +76,122 @@ function describe(value: unknown): string {
 /**
  * Validates raw resource inputs the way Polar would, before anything is sent. `token` is undefined
  * when no token is configured (then token-dependent rules are skipped; the caller reports it).
+ * Every rule lives in one zod schema; each failure names the field, the value and what is allowed.
  */
 export function checkWebhookEndpointInputs(
   raw: Record<string, unknown>,
   token: TokenKind | undefined,
 ): { inputs: WebhookEndpointInputs; failures: CheckFailure[] } {
-  const failures: CheckFailure[] = [];
-  const fail = (property: string, reason: string) => failures.push({ property, reason });
+  const result = inputSchema(token).safeParse(raw);
+  if (result.success) return { inputs: result.data, failures: [] };
+  const failures = result.error.issues.map((issue) => {
+    const property = issue.path.reduce<string>(
+      (acc, part) => (typeof part === "number" ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
+      "",
+    );
+    // Item-level messages ("… is not a Polar event type") are prefixed with their position.
+    const reason = property.includes("[") ? `${property} ${issue.message}` : issue.message;
+    return { property, reason };
+  });
+  // The engine keeps the previous inputs when check fails; echo what we got, minimally typed.
+  return { inputs: raw as unknown as WebhookEndpointInputs, failures };
+}
 
-  let url = raw.url;
-  if (typeof url !== "string") {
-    fail("url", `url is required: the https URL Polar delivers to (got ${describe(url)}).`);
-    url = "";
-  } else if (!isUnknown(url)) {
-    const problem = webhookUrlProblem(url);
-    if (problem) fail("url", `url ${describe(url)} ${problem}.`);
-    else url = normalizeWebhookUrl(url);
-  }
+// zod is required where it is used: this module runs inside the serialized provider (see client.ts).
+type Zod = typeof import("zod");
 
-  let events: string[] = [];
-  if (isUnknown(raw.events)) {
-    events = [UNKNOWN];
-  } else if (!Array.isArray(raw.events)) {
-    fail("events", `events must be a list of Polar event types, e.g. ["order.paid"] (got ${describe(raw.events)}).`);
-  } else {
-    raw.events.forEach((event: unknown, index: number) => {
-      if (isUnknown(event)) return;
-      if (typeof event !== "string" || !isWebhookEventType(event)) {
-        const suggestion = typeof event === "string" ? suggestEventType(event) : undefined;
-        const hint = suggestion
-          ? `did you mean "${suggestion}"?`
-          : `allowed: ${WEBHOOK_EVENT_TYPES.join(", ")}.`;
-        fail(`events[${index}]`, `events[${index}] ${describe(event)} is not a Polar event type; ${hint}`);
+function inputSchema(token: TokenKind | undefined) {
+  const { z } = require("zod") as Zod;
+  const got = (field: string, what: string) => (issue: { input: unknown }) =>
+    `${field} must be ${what} (got ${describe(issue.input)}).`;
+  // Pulumi passes an absent optional input as undefined, a cleared one as null: both mean "not set".
+  const optional = <T extends import("zod").ZodType>(schema: T) =>
+    z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+  const oneOf = (field: string, allowed: readonly string[], what: string, extra = "") =>
+    z.string({ error: (issue) => `${field} ${describe(issue.input)} ${what}; use one of ${allowed.join(", ")}${extra}.` })
+      .refine((v) => isUnknown(v) || allowed.includes(v), {
+        error: (issue) => `${field} ${describe(issue.input)} ${what}; use one of ${allowed.join(", ")}${extra}.`,
+      });
+  const id = (field: string, what: string) =>
+    z.string({ error: (issue) => `${field} ${describe(issue.input)} is not ${what}.` })
+      .refine((v) => isUnknown(v) || UUID4.test(v), { error: (issue) => `${field} ${describe(issue.input)} is not ${what}.` })
+      .transform((v) => v.toLowerCase());
+
+  const url = z
+    .string({ error: got("url", "the https URL Polar delivers to") })
+    .superRefine((value, ctx) => {
+      if (isUnknown(value)) return;
+      const problem = webhookUrlProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: `url ${describe(value)} ${problem}.` });
+    })
+    .transform((value) => (isUnknown(value) ? value : normalizeWebhookUrl(value)));
+
+  const events = z
+    .unknown()
+    .superRefine((value, ctx) => {
+      if (isUnknown(value)) return;
+      if (!Array.isArray(value)) {
+        ctx.addIssue({ code: "custom", message: got("events", 'a list of Polar event types, e.g. ["order.paid"]')({ input: value }) });
+        return;
       }
+      value.forEach((item: unknown, index: number) => {
+        if (isUnknown(item) || (typeof item === "string" && isWebhookEventType(item))) return;
+        const suggestion = typeof item === "string" ? suggestEventType(item) : undefined;
+        const hint = suggestion ? `did you mean "${suggestion}"?` : `allowed: ${WEBHOOK_EVENT_TYPES.join(", ")}.`;
+        ctx.addIssue({ code: "custom", path: [index], message: `${describe(item)} is not a Polar event type; ${hint}` });
+      });
+    })
+    // Polar keeps duplicates verbatim; they mean nothing, so they are dropped instead of diffed.
+    .transform((value) => (isUnknown(value) ? [UNKNOWN] : [...new Set(value as string[])]));
+
+  return z
+    .object({
+      url,
+      events,
+      format: optional(
+        oneOf("format", WEBHOOK_FORMATS, "is not supported", " (or omit it to detect Slack/Discord from the url)"),
+      ),
+      name: optional(z.string({ error: got("name", "a string") })),
+      enabled: optional(z.union([z.boolean(), z.literal(UNKNOWN)], { error: got("enabled", "true or false") })),
+      apiVersion: optional(oneOf("apiVersion", POLAR_API_VERSIONS, "is not a Polar API version")),
+      organizationId: optional(id("organizationId", "a Polar organization id (a UUID)")),
+      adoptId: optional(id("adoptId", "a Polar webhook endpoint id (a UUID, shown in the dashboard and by the API)")),
+      secretRotation: optional(
+        z.union([z.string(), z.number()], { error: got("secretRotation", 'a string or number marker, e.g. "2026-11"') }),
+      ),
+    })
+    .superRefine((value, ctx) => {
+      if (value.organizationId !== undefined && token === "organization") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["organizationId"],
+          message:
+            "organizationId must be omitted with an organization access token (polar_oat_…): the endpoint always belongs to the token's organization. Remove organizationId, or use a personal access token.",
+        });
+      } else if (value.organizationId === undefined && token === "user") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["organizationId"],
+          message:
+            "organizationId is required with a personal/user access token; set it to your Polar organization id, or use an organization access token (polar_oat_…).",
+        });
+      }
+    })
+    .transform((value): WebhookEndpointInputs => {
+      const inputs: WebhookEndpointInputs = {
+        url: value.url,
+        events: value.events,
+        // The dashboard's rule, applied here because the API requires a format and never infers one.
+        format: (value.format as WebhookFormat | undefined) ?? (isUnknown(value.url) ? "raw" : detectWebhookFormat(value.url)),
+        enabled: (value.enabled as boolean | undefined) ?? true,
+      };
+      if (value.name !== undefined) inputs.name = value.name;
+      if (value.apiVersion !== undefined) inputs.apiVersion = value.apiVersion;
+      if (value.organizationId !== undefined) inputs.organizationId = value.organizationId;
+      if (value.adoptId !== undefined) inputs.adoptId = value.adoptId;
+      if (value.secretRotation !== undefined) inputs.secretRotation = String(value.secretRotation);
+      return inputs;
     });
-    // Polar keeps duplicates verbatim; they mean nothing, so drop them instead of diffing on them.
-    events = [...new Set(raw.events as string[])];
-  }
-
-  let format: WebhookFormat;
-  if (raw.format === undefined || raw.format === null) {
-    format = typeof url === "string" && !isUnknown(url) ? detectWebhookFormat(url) : "raw";
-  } else if (isUnknown(raw.format)) {
-    format = raw.format as WebhookFormat;
-  } else if (typeof raw.format === "string" && (WEBHOOK_FORMATS as readonly string[]).includes(raw.format)) {
-    format = raw.format as WebhookFormat;
-  } else {
-    fail("format", `format ${describe(raw.format)} is not supported; use one of ${WEBHOOK_FORMATS.join(", ")} (or omit it to detect Slack/Discord from the url).`);
-    format = "raw";
-  }
-
-  const inputs: WebhookEndpointInputs = {
-    url: url as string,
-    events,
-    format,
-    enabled: true,
-  };
-
-  if (raw.name !== undefined && raw.name !== null) {
-    if (typeof raw.name !== "string") fail("name", `name must be a string (got ${describe(raw.name)}).`);
-    else inputs.name = raw.name;
-  }
-
-  if (raw.enabled !== undefined && raw.enabled !== null) {
-    if (typeof raw.enabled !== "boolean" && !isUnknown(raw.enabled)) {
-      fail("enabled", `enabled must be true or false (got ${describe(raw.enabled)}).`);
-    } else {
-      inputs.enabled = raw.enabled as boolean;
-    }
-  }
-
-  if (raw.apiVersion !== undefined && raw.apiVersion !== null) {
-    const value = raw.apiVersion;
-    if (typeof value !== "string" || (!isUnknown(value) && !(POLAR_API_VERSIONS as readonly string[]).includes(value))) {
-      fail("apiVersion", `apiVersion ${describe(value)} is not a Polar API version; use one of ${POLAR_API_VERSIONS.join(", ")}.`);
-    } else {
-      inputs.apiVersion = value;
-    }
-  }
-
-  if (raw.organizationId !== undefined && raw.organizationId !== null) {
-    const value = raw.organizationId;
-    if (typeof value !== "string" || (!isUnknown(value) && !UUID4.test(value))) {
-      fail("organizationId", `organizationId ${describe(value)} is not a Polar organization id (a UUID).`);
-    } else if (token === "organization") {
-      fail("organizationId", "organizationId must be omitted with an organization access token (polar_oat_…): the endpoint always belongs to the token's organization. Remove organizationId, or use a personal access token.");
-    } else {
-      inputs.organizationId = value.toLowerCase();
-    }
-  } else if (token === "user") {
-    fail("organizationId", "organizationId is required with a personal/user access token; set it to your Polar organization id, or use an organization access token (polar_oat_…).");
-  }
-
-  if (raw.adoptId !== undefined && raw.adoptId !== null) {
-    const value = raw.adoptId;
-    if (typeof value !== "string" || (!isUnknown(value) && !UUID4.test(value))) {
-      fail("adoptId", `adoptId ${describe(value)} is not a Polar webhook endpoint id (a UUID, shown in the dashboard and by the API).`);
-    } else {
-      inputs.adoptId = value.toLowerCase();
-    }
-  }
-
-  if (raw.secretRotation !== undefined && raw.secretRotation !== null) {
-    const value = raw.secretRotation;
-    if (typeof value !== "string" && typeof value !== "number") {
-      fail("secretRotation", `secretRotation must be a string or number marker, e.g. "2026-11" (got ${describe(value)}).`);
-    } else {
-      inputs.secretRotation = String(value);
-    }
-  }
-
-  return { inputs, failures };
 }
 
 export type DiffablePropertyName =
