@@ -1,0 +1,406 @@
+/**
+ * The bundle as an artifact: built by `buildReceiverBundle`, written to a temporary directory with
+ * no node_modules, loaded by a separate, clean Node 22 process (only the environment the Lambda
+ * runtime would give it) and invoked with signed API Gateway v2 events. Messages are read back from
+ * a real SQS-protocol server: fauxqs in-process, and moto_server (SQS and SSM) when it is
+ * installed.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { builtinModules } from "node:module";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { SQSClient, type Message } from "@aws-sdk/client-sqs";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildReceiverBundle,
+  type ReceiverBundle,
+  type ReceiverResult,
+  type RequestLogEntry,
+} from "../../lambda/index";
+import {
+  attributesOf,
+  createQueue,
+  DUMMY_AWS,
+  freePort,
+  legacySecret,
+  polarEventBody,
+  receiveAll,
+  SCHEME,
+  standardSecret,
+  startTestSqs,
+  TestDelivery,
+  which,
+  type TestSqs,
+} from "./support";
+
+/**
+ * Node 22 from the `node` devDependency (the tests must not depend on whatever `node` is first on
+ * PATH).
+ */
+const NODE = fs.realpathSync(path.resolve(__dirname, "../../node_modules/.bin/node"));
+
+/**
+ * Requires the bundle like the Lambda runtime does, runs each event from stdin in order, writes
+ * results to argv[3].
+ */
+const DRIVER = `"use strict";
+const fs = require("node:fs");
+const { handler } = require(process.argv[2]);
+const chunks = [];
+process.stdin.on("data", (chunk) => chunks.push(chunk));
+process.stdin.on("end", async () => {
+  const events = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  const results = [];
+  for (const event of events) {
+    results.push(await handler(event));
+  }
+  fs.writeFileSync(process.argv[3], JSON.stringify(results));
+});
+`;
+
+let bundle: ReceiverBundle;
+let workDir: string;
+
+beforeAll(async () => {
+  bundle = await buildReceiverBundle();
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), "receiver-bundle-"));
+  fs.writeFileSync(path.join(workDir, bundle.fileName), bundle.code);
+  fs.writeFileSync(path.join(workDir, "driver.js"), DRIVER);
+});
+
+afterAll(() => {
+  fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+interface BundleRun {
+  results: ReceiverResult[];
+  logs: RequestLogEntry[];
+  stderr: string;
+}
+
+/**
+ * Runs the bundle in a fresh process with ONLY the given environment (plus what the Lambda runtime
+ * sets), so no AWS profile, NODE_PATH or repository node_modules can leak in.
+ */
+async function runBundle(
+  events: APIGatewayProxyEventV2[],
+  env: Record<string, string>,
+): Promise<BundleRun> {
+  const resultFile = path.join(workDir, `results-${Date.now()}-${Math.random()}.json`);
+  const child = spawn(NODE, ["driver.js", `./${bundle.fileName}`, resultFile], {
+    cwd: workDir,
+    env: {
+      PATH: path.dirname(NODE),
+      HOME: workDir,
+      AWS_CONFIG_FILE: path.join(workDir, "no-aws-config"),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(workDir, "no-aws-credentials"),
+      AWS_REGION: DUMMY_AWS.region,
+      AWS_ACCESS_KEY_ID: DUMMY_AWS.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DUMMY_AWS.credentials.secretAccessKey,
+      AWS_LAMBDA_FUNCTION_NAME: "polar-webhook-receiver",
+      ...env,
+    },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const { stdout, stderr, code } = await collect(child, JSON.stringify(events));
+  if (code !== 0) {
+    throw new Error(`bundle process exited with ${code}: ${stderr}`);
+  }
+  const results = JSON.parse(fs.readFileSync(resultFile, "utf8")) as ReceiverResult[];
+  const logs = stdout
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as RequestLogEntry);
+  return { results, logs, stderr };
+}
+
+function collect(child: ChildProcess, input: string) {
+  return new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ stdout, stderr, code }));
+    child.stdin?.end(input);
+  });
+}
+
+function bodyBytes(message: Message | undefined): Buffer {
+  return Buffer.from(message?.Body ?? "", "utf8");
+}
+
+/** Messages keyed by webhook-id, so the checks do not depend on delivery order. */
+function byWebhookId(messages: Message[]): Map<string | undefined, Message> {
+  return new Map(messages.map((message) => [attributesOf(message)["webhook-id"], message]));
+}
+
+describe("Artifact: receiver bundle", () => {
+  it("is one CommonJS file that requires only Node built-ins (the AWS SDK is inside)", () => {
+    const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+    expect(bundle.externalModules).toContain("node:crypto");
+    expect(bundle.externalModules.filter((name) => !builtins.has(name))).toEqual([]);
+    expect(bundle.inputs.some((input) => input.path.includes("@aws-sdk/client-sqs"))).toBe(true);
+    expect(bundle.inputs.some((input) => /fauxqs|esbuild|vitest/.test(input.path))).toBe(false);
+    expect([bundle.fileName, bundle.handler, bundle.runtime]).toEqual([
+      "index.js",
+      "index.handler",
+      "nodejs22.x",
+    ]);
+    expect(bundle.sizeBytes).toBe(Buffer.byteLength(bundle.code));
+    expect(fs.existsSync(path.join(workDir, "node_modules"))).toBe(false);
+  });
+
+  it("is deterministic (same code and hash on a rebuild)", async () => {
+    const again = await buildReceiverBundle();
+    expect(again.sha256).toBe(bundle.sha256);
+  });
+
+  describe("against fauxqs (in-process SQS server on a free port)", () => {
+    let sqs: TestSqs;
+
+    beforeAll(async () => {
+      sqs = await startTestSqs();
+    });
+
+    afterAll(async () => {
+      await sqs.stop();
+    });
+
+    it("enqueues deliveries signed both ways byte-for-byte and rejects the rest", async () => {
+      // Prepare
+      const queueUrl = await sqs.createQueue();
+      const secret = standardSecret();
+      const standard = new TestDelivery({ secret, scheme: SCHEME.STANDARD });
+      const legacy = new TestDelivery({
+        secret,
+        scheme: SCHEME.LEGACY,
+        body: polarEventBody("subscription.active"),
+      });
+      const forged = new TestDelivery({ secret: standardSecret() });
+      const stale = new TestDelivery({ secret, timestamp: Math.floor(Date.now() / 1000) - 3600 });
+      // Act
+      const run = await runBundle(
+        [
+          standard.event(),
+          legacy.event({ base64: true }),
+          forged.event(),
+          stale.event(),
+          standard.event({ method: "GET" }),
+        ],
+        { QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: sqs.endpoint, POLAR_WEBHOOK_SECRET: secret },
+      );
+      // Assess
+      expect(run.results.map((result) => result.statusCode)).toEqual([202, 202, 403, 403, 405]);
+      expect(JSON.parse(run.results[0]?.body ?? "")).toMatchObject({
+        status: "enqueued",
+        webhookId: standard.webhookId,
+      });
+      const messages = byWebhookId(await receiveAll(sqs.client, queueUrl));
+      expect([...messages.keys()].sort()).toEqual([standard.webhookId, legacy.webhookId].sort());
+      expect(bodyBytes(messages.get(standard.webhookId)).equals(standard.body)).toBe(true);
+      expect(bodyBytes(messages.get(legacy.webhookId)).equals(legacy.body)).toBe(true);
+      expect(attributesOf(messages.get(legacy.webhookId)!)).toEqual({
+        "webhook-id": legacy.webhookId,
+        "webhook-timestamp": legacy.timestamp,
+        "event-type": "subscription.active",
+      });
+      // One JSON log line per request, without the secret or the body.
+      expect(run.logs.map((entry) => [entry.outcome, entry.status])).toEqual([
+        ["enqueued", 202],
+        ["enqueued", 202],
+        ["invalid_signature", 403],
+        ["stale_timestamp", 403],
+        ["method_not_allowed", 405],
+      ]);
+      expect(run.logs.map((entry) => entry.key)).toEqual([
+        "current/standard",
+        "current/legacy",
+        undefined,
+        undefined,
+        undefined,
+      ]);
+      const logText = JSON.stringify(run.logs);
+      expect(logText).not.toContain(secret.slice(6));
+      expect(logText).not.toContain("café");
+    });
+
+    it("sets MessageDeduplicationId and MessageGroupId on a FIFO queue", async () => {
+      const queueUrl = await sqs.createQueue(true);
+      const secret = legacySecret();
+      const delivery = new TestDelivery({ secret, scheme: SCHEME.LEGACY });
+      const run = await runBundle([delivery.event(), delivery.event()], {
+        QUEUE_URL: queueUrl,
+        AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+        POLAR_WEBHOOK_SECRET: secret,
+      });
+      expect(run.results.map((result) => result.statusCode)).toEqual([202, 202]);
+      const messages = await receiveAll(sqs.client, queueUrl);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]?.Attributes?.["MessageDeduplicationId"]).toBe(delivery.webhookId);
+      expect(messages[0]?.Attributes?.["MessageGroupId"]).toBe(delivery.webhookId);
+    });
+
+    it("answers 503 and enqueues nothing when the SQS endpoint is down", async () => {
+      const queueUrl = await sqs.createQueue();
+      const secret = standardSecret();
+      const run = await runBundle([new TestDelivery({ secret }).event()], {
+        QUEUE_URL: queueUrl,
+        AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${await freePort()}`,
+        POLAR_WEBHOOK_SECRET: secret,
+      });
+      expect(run.results.map((result) => result.statusCode)).toEqual([503]);
+      expect(run.logs[0]?.outcome).toBe("enqueue_failed");
+      expect(await receiveAll(sqs.client, queueUrl)).toEqual([]);
+    });
+
+    it("answers 500 misconfigured, naming the variable, when QUEUE_URL is missing", async () => {
+      const run = await runBundle([new TestDelivery({ secret: standardSecret() }).event()], {
+        POLAR_WEBHOOK_SECRET: standardSecret(),
+      });
+      expect(run.results.map((result) => result.statusCode)).toEqual([500]);
+      expect(run.logs[0]?.reason).toBe("QUEUE_URL is required");
+    });
+  });
+
+  const motoServer = which("moto_server");
+  if (motoServer) {
+    describe("against moto_server (SQS and SSM SecureString)", () => {
+      let moto: ChildProcess;
+      let endpoint: string;
+      let sqsClient: SQSClient;
+      let ssmClient: SSMClient;
+
+      beforeAll(async () => {
+        const port = await freePort();
+        endpoint = `http://127.0.0.1:${port}`;
+        moto = spawn(motoServer, ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+        await waitForReady(`${endpoint}/moto-api/`, 30_000);
+        sqsClient = new SQSClient({ ...DUMMY_AWS, endpoint, useQueueUrlAsEndpoint: false });
+        ssmClient = new SSMClient({ ...DUMMY_AWS, endpoint });
+      }, 60_000);
+
+      afterAll(async () => {
+        if (moto && moto.exitCode === null) {
+          const exited = new Promise((resolve) => moto.once("exit", resolve));
+          moto.kill("SIGTERM");
+          await exited;
+        }
+      });
+
+      async function putSecrets(current: string, previous: string | null): Promise<string> {
+        const name = `/polar/webhook-secret/${Math.random().toString(36).slice(2)}`;
+        await ssmClient.send(
+          new PutParameterCommand({
+            Name: name,
+            Type: "SecureString",
+            Value: JSON.stringify({ current, previous }),
+          }),
+        );
+        return name;
+      }
+
+      it("verifies with secrets from SSM (current standard, previous legacy) and enqueues byte-for-byte", async () => {
+        // Prepare: a rotation in progress — the old legacy-format secret is still "previous".
+        const queueUrl = await createQueue(sqsClient);
+        const current = standardSecret();
+        const previous = legacySecret();
+        const parameterName = await putSecrets(current, previous);
+        const fresh = new TestDelivery({
+          secret: current,
+          body: polarEventBody("order.paid", " 🚀"),
+        });
+        const old = new TestDelivery({ secret: previous, scheme: SCHEME.LEGACY });
+        const forged = new TestDelivery({ secret: standardSecret() });
+        // Act: AWS_ENDPOINT_URL (the generic setting) serves both SQS and SSM.
+        const run = await runBundle([fresh.event(), old.event({ base64: true }), forged.event()], {
+          QUEUE_URL: queueUrl,
+          AWS_ENDPOINT_URL: endpoint,
+          WEBHOOK_SECRET_PARAMETER: parameterName,
+        });
+        // Assess
+        expect(run.results.map((result) => result.statusCode)).toEqual([202, 202, 403]);
+        expect(run.logs.map((entry) => entry.key)).toEqual([
+          "current/standard",
+          "previous/legacy",
+          undefined,
+        ]);
+        const messages = byWebhookId(await receiveAll(sqsClient, queueUrl));
+        expect(messages.size).toBe(2);
+        expect(bodyBytes(messages.get(fresh.webhookId)).equals(fresh.body)).toBe(true);
+        expect(bodyBytes(messages.get(old.webhookId)).equals(old.body)).toBe(true);
+        expect(attributesOf(messages.get(fresh.webhookId)!)).toEqual({
+          "webhook-id": fresh.webhookId,
+          "webhook-timestamp": fresh.timestamp,
+          "event-type": "order.paid",
+        });
+        const logText = JSON.stringify(run.logs);
+        expect(logText).not.toContain(current.slice(6));
+        expect(logText).not.toContain(previous);
+      });
+
+      it("deduplicates on a FIFO queue by webhook-id", async () => {
+        const queueUrl = await createQueue(sqsClient, true);
+        const secret = standardSecret();
+        const parameterName = await putSecrets(secret, null);
+        const delivery = new TestDelivery({ secret });
+        const run = await runBundle([delivery.event(), delivery.event()], {
+          QUEUE_URL: queueUrl,
+          AWS_ENDPOINT_URL: endpoint,
+          WEBHOOK_SECRET_PARAMETER: parameterName,
+        });
+        expect(run.results.map((result) => result.statusCode)).toEqual([202, 202]);
+        const messages = await receiveAll(sqsClient, queueUrl);
+        expect(messages.map((message) => message.Attributes?.["MessageGroupId"])).toEqual([
+          delivery.webhookId,
+        ]);
+      });
+
+      it("answers 503 and enqueues nothing when the SSM parameter does not exist", async () => {
+        const queueUrl = await createQueue(sqsClient);
+        const run = await runBundle([new TestDelivery({ secret: standardSecret() }).event()], {
+          QUEUE_URL: queueUrl,
+          AWS_ENDPOINT_URL: endpoint,
+          WEBHOOK_SECRET_PARAMETER: "/polar/webhook-secret/missing",
+        });
+        expect(run.results.map((result) => result.statusCode)).toEqual([503]);
+        expect(run.logs[0]).toMatchObject({
+          outcome: "secret_unavailable",
+          cause: "ParameterNotFound",
+        });
+        expect(await receiveAll(sqsClient, queueUrl)).toEqual([]);
+      });
+    });
+  } else {
+    describe("against moto_server", () => {
+      it("did NOT run: moto_server is not on PATH (install Python moto[server] for the cross-check)", () => {
+        console.warn(
+          "moto_server not found on PATH: the bundle cross-check against moto (SQS + SSM) did not run; " +
+            "only the fauxqs checks above ran.",
+        );
+        expect(which("moto_server")).toBeUndefined();
+      });
+    });
+  }
+});
+
+async function waitForReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) {
+        return;
+      }
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`moto_server did not become ready at ${url} within ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
