@@ -9,6 +9,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Forks, not threads: the Pulumi runtime and the Automation API keep process-global state.
     pool: "forks",
-    reporters: ["default"],
+    reporters: ["default", "./test/summary-reporter.ts"],
   },
 });
