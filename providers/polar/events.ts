@@ -55,16 +55,24 @@ export function isWebhookEventType(value: string): value is WebhookEventType {
 
 /** The closest known event type, when it is close enough to be a plausible typo. */
 export function suggestEventType(value: string): WebhookEventType | undefined {
-  let best: WebhookEventType | undefined;
+  return closestMatch(value, WEBHOOK_EVENT_TYPES);
+}
+
+/**
+ * The candidate nearest to `value` (case-insensitive edit distance), when it is close enough to be
+ * a plausible typo: a third of the length tolerates "order.payed" or "subscription.cancelled" but
+ * not unrelated words.
+ */
+export function closestMatch<T extends string>(value: string, candidates: readonly T[]): T | undefined {
+  let best: T | undefined;
   let bestDistance = Infinity;
-  for (const candidate of WEBHOOK_EVENT_TYPES) {
-    const distance = editDistance(value.toLowerCase(), candidate);
+  for (const candidate of candidates) {
+    const distance = editDistance(value.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  // A third of the length tolerates "order.payed" or "subscription.cancelled" but not unrelated words.
   return bestDistance <= Math.max(2, Math.floor(value.length / 3)) ? best : undefined;
 }
 

@@ -14,7 +14,13 @@ export {
   type ListResource,
 } from "./client";
 export { PolarApiError, PolarConnectionError, PolarResponseError } from "./errors";
-export { WEBHOOK_EVENT_TYPES, isWebhookEventType, suggestEventType, type WebhookEventType } from "./events";
+export {
+  WEBHOOK_EVENT_TYPES,
+  isWebhookEventType,
+  suggestEventType,
+  closestMatch,
+  type WebhookEventType,
+} from "./events";
 export { normalizeWebhookUrl, webhookUrlProblem, detectWebhookFormat, WEBHOOK_FORMATS, type WebhookFormat } from "./url";
 export {
   checkWebhookEndpointInputs,
