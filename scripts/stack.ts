@@ -78,8 +78,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // The CLI's own output (already streamed) says what failed; keep this to one line.
-  const message = error instanceof Error ? error.message.split("\n").slice(-3).join(" ").trim() : String(error);
-  console.error(`[stack] failed: ${message}`);
+  // The Automation API's error repeats the whole CLI transcript; keep the CLI's own error lines.
+  const text = error instanceof Error ? error.message : String(error);
+  const errors = [...new Set(text.split("\n").filter((line) => /^\s*error: /.test(line)).map((l) => l.trim()))];
+  console.error(`[stack] failed: ${errors.length > 0 ? errors.join("\n  ") : text.split("\n").slice(-3).join(" ")}`);
   process.exit(1);
 });
