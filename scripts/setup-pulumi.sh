@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes a Pulumi CLI (>= 3.181, needed for inline-program refresh/destroy) available without
-# downloading anything but Go modules, and checks that the bundled `pulumi-resource-pulumi-nodejs`
-# plugin is installed.
+# downloading anything but Go modules, and puts the bundled `pulumi-resource-pulumi-nodejs` plugin
+# next to it.
 #
 # Order of preference:
 #   1. PULUMI_CLI (a path to a pulumi binary) if set;
@@ -10,7 +10,8 @@
 #   4. build v3.259.0 from the Go module proxy into the cache directory (tens of minutes on 2 cores, once).
 #
 # With --locate-only, steps 1-3 only: never builds.
-# Prints one line on stdout: the directory holding `pulumi`.
+# Prints one line on stdout: the directory holding `pulumi` (and the plugin, when that directory is
+# writable; scripts/with-toolchain.sh also puts this checkout's copy on PATH for read-only installs).
 # Progress goes to stderr. The binary is never written inside the repository.
 set -euo pipefail
 
@@ -42,20 +43,25 @@ version_at_least() {
 
 cli_version() { PULUMI_SKIP_UPDATE_CHECK=true "$1" version 2>/dev/null | head -n1 | tr -d '[:space:]'; }
 
-# The dynamic-provider launcher ships inside @pulumi/pulumi; the engine finds bundled plugins next to
-# the pulumi binary or on PATH. scripts/with-toolchain.sh puts this checkout's copy on PATH (a link
-# beside a shared CLI would tie every checkout to whichever one ran set-up last).
+# The dynamic-provider launcher ships inside @pulumi/pulumi, and the engine finds such bundled plugins
+# next to the pulumi binary (or on PATH). It is a copy, not a link: the script resolves
+# @pulumi/pulumi from the program's directory at run time, so one copy serves every checkout.
 plugin_source="$repo_root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
 
-check_plugin() {
+install_plugin() {
+  local dir=$1
   [ -x "$plugin_source" ] || fail "node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs is missing." \
     "Run 'npm ci' in $repo_root first (scripts/setup.sh does both)."
+  if [ -w "$dir" ]; then
+    cmp -s "$plugin_source" "$dir/pulumi-resource-pulumi-nodejs" 2>/dev/null ||
+      install -m 0755 "$plugin_source" "$dir/pulumi-resource-pulumi-nodejs"
+  fi
 }
 
 use_cli() {
   local bin=$1 dir
   dir=$(cd "$(dirname "$bin")" && pwd)
-  check_plugin
+  $locate_only || install_plugin "$dir"
   log "using $bin ($(cli_version "$bin"))"
   printf '%s\n' "$dir"
   exit 0

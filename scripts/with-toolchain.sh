@@ -10,8 +10,11 @@ export PATH="$repo_root/node_modules/.bin:$PATH"
 if cli_dir=$(bash "$repo_root/scripts/setup-pulumi.sh" --locate-only 2>/dev/null); then
   export PATH="$cli_dir:$PATH"
 fi
-# The engine starts the nodejs dynamic-provider host by finding this launcher on PATH.
-export PATH="$repo_root/node_modules/@pulumi/pulumi:$PATH"
+# The engine starts the nodejs dynamic-provider host through this launcher, looked up next to the CLI
+# (setup puts a copy there) or on PATH (for a CLI in a read-only place).
+if [ -z "${cli_dir:-}" ] || [ ! -x "$cli_dir/pulumi-resource-pulumi-nodejs" ]; then
+  export PATH="$repo_root/node_modules/@pulumi/pulumi:$PATH"
+fi
 
 export PULUMI_SKIP_UPDATE_CHECK=true
 
