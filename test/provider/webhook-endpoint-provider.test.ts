@@ -1,0 +1,129 @@
+// The provider object called directly (as the provider host would), against the Polar emulator:
+// the paths the engine tests do not reach cheaply.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { webhookEndpointProvider, type WebhookEndpointInputs } from "../../providers/polar";
+import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+
+let polar: PolarEmulator;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  polar = await startPolarEmulator();
+});
+afterEach(() => {
+  process.env = { ...savedEnv };
+  delete (globalThis as Record<string, unknown>).__polarWebhooksProviderSettings;
+  for (const e of polar.endpoints()) polar.deleteEndpointOutOfBand(e.id);
+  polar.resetRequests();
+});
+afterAll(async () => {
+  await polar?.close();
+});
+
+function useToken(token: string): void {
+  process.env.POLAR_ACCESS_TOKEN = token;
+  process.env.POLAR_API_URL = polar.url;
+}
+
+const inputs = (overrides: Partial<WebhookEndpointInputs> = {}): WebhookEndpointInputs => ({
+  url: "https://example.com/hook",
+  events: ["order.paid"],
+  format: "raw",
+  enabled: true,
+  ...overrides,
+});
+
+describe("webhookEndpointProvider", () => {
+  it("creates a disabled endpoint with a follow-up PATCH (Polar ignores enabled on create)", async () => {
+    useToken(polar.organizationToken);
+    const result = await webhookEndpointProvider.create(inputs({ enabled: false, name: "off" }));
+    expect(polar.requests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual([
+      "GET /v1/webhooks/endpoints 200",
+      "POST /v1/webhooks/endpoints 201",
+      "PATCH /v1/webhooks/endpoints/{id} 200",
+    ]);
+    expect(polar.requests[2].body).toEqual({ enabled: false });
+    expect(result.outs).toMatchObject({ enabled: false, name: "off", organizationIdDeclared: false });
+    expect(polar.getEndpoint(result.id)?.enabled).toBe(false);
+  });
+
+  it("sends organization_id with a user token", async () => {
+    useToken(polar.userToken);
+    const result = await webhookEndpointProvider.create(inputs({ organizationId: polar.otherOrganizationId }));
+    const post = polar.requests.find((r) => r.method === "POST");
+    expect(post?.body).toEqual({ url: "https://example.com/hook", format: "raw", events: ["order.paid"], organization_id: polar.otherOrganizationId });
+    expect(result.outs).toMatchObject({ organizationId: polar.otherOrganizationId, organizationIdDeclared: true });
+  });
+
+  it("reads a deleted endpoint as gone and deletes an already-deleted one without error", async () => {
+    useToken(polar.organizationToken);
+    const endpoint = polar.insertEndpoint({ url: "https://example.com/gone" });
+    polar.deleteEndpointOutOfBand(endpoint.id);
+    expect(await webhookEndpointProvider.read(endpoint.id)).toEqual({ id: "" });
+    await expect(webhookEndpointProvider.delete(endpoint.id)).resolves.toBeUndefined();
+    expect(polar.requests.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 404", "DELETE 404"]);
+  });
+
+  it("clears a removed name with \"\" (Polar ignores null) and keeps the secret", async () => {
+    useToken(polar.organizationToken);
+    const created = await webhookEndpointProvider.create(inputs({ name: "named" }));
+    const updated = await webhookEndpointProvider.update(created.id, created.outs!, inputs());
+    expect(polar.requests.at(-1)?.body).toEqual({ name: "" });
+    expect(updated.outs).toMatchObject({ name: "", secret: created.outs!.secret });
+  });
+
+  it("keeps a secret changed in the dashboard as previousSecret on refresh", async () => {
+    useToken(polar.organizationToken);
+    const created = await webhookEndpointProvider.create(inputs());
+    const before = created.outs!.secret;
+    const rotatedOutOfBand = await fetch(`${polar.url}/v1/webhooks/endpoints/${created.id}/secret`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${polar.organizationToken}` },
+    }).then((r) => r.json() as Promise<{ secret: string }>);
+    const read = await webhookEndpointProvider.read(created.id, created.outs);
+    expect(read.props).toMatchObject({ secret: rotatedOutOfBand.secret, previousSecret: before });
+  });
+
+  it("refuses to adopt an endpoint of another organization", async () => {
+    useToken(polar.userToken);
+    const foreign = polar.insertEndpoint({ url: "https://example.com/x", organizationId: polar.otherOrganizationId });
+    await expect(
+      webhookEndpointProvider.create(inputs({ adoptId: foreign.id, organizationId: polar.organizationId })),
+    ).rejects.toThrow(
+      `adoptId ${foreign.id} belongs to organization ${polar.otherOrganizationId}, but organizationId is ${polar.organizationId}; set organizationId to the endpoint's organization or adopt another endpoint.`,
+    );
+    expect(polar.getEndpoint(foreign.id)?.url).toBe("https://example.com/x");
+  });
+
+  it("prefers stack config (configure) over the environment", async () => {
+    useToken("polar_oat_not_accepted_by_the_emulator");
+    await webhookEndpointProvider.configure({
+      config: {
+        get: (key: string) => ({ "polar:accessToken": polar.organizationToken, "polar:apiUrl": polar.url })[key],
+        require: (key: string) => key,
+      },
+    });
+    const created = await webhookEndpointProvider.create(inputs());
+    expect(polar.getEndpoint(created.id)).toBeDefined();
+  });
+
+  it("fails check with the fix when no token is configured", async () => {
+    delete process.env.POLAR_ACCESS_TOKEN;
+    const result = await webhookEndpointProvider.check(inputs(), inputs());
+    expect(result.failures).toEqual([
+      {
+        property: "accessToken",
+        reason:
+          "Polar access token is missing: run `pulumi config set --secret polar:accessToken <token>` or set POLAR_ACCESS_TOKEN (an organization access token with webhooks:read and webhooks:write).",
+      },
+    ]);
+  });
+
+  it("rejects an unknown polar:server", async () => {
+    useToken(polar.organizationToken);
+    process.env.POLAR_SERVER = "staging";
+    await expect(webhookEndpointProvider.read("00000000-0000-4000-8000-000000000000")).rejects.toThrow(
+      'polar:server is "staging"; use "sandbox" or "production" (pulumi config set polar:server sandbox).',
+    );
+  });
+});
