@@ -4,6 +4,7 @@
 // serialization under every loader), and no credential is ever stored anywhere but the instance.
 import type { Dispatcher } from "undici";
 import { PolarApiError, PolarConnectionError, PolarResponseError, validationField } from "./errors";
+import { processMemo } from "./memo";
 import { DEFAULT_RETRY_POLICY, RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES, retryDelayMs, type RetryPolicy } from "./retry";
 
 export type PolarServer = "sandbox" | "production";
@@ -325,11 +326,12 @@ interface Schemas {
   deliveryList: ParseSchema<ListResource<WebhookDelivery>>;
 }
 
-let cachedSchemas: Schemas | undefined;
-
-/** Built on first use: zod schemas are not serializable, so they are never captured, only built. */
+/** Built once per process on first use (see memo.ts for why not in a module variable). */
 function schemas(): Schemas {
-  if (cachedSchemas) return cachedSchemas;
+  return processMemo("response-schemas", buildSchemas);
+}
+
+function buildSchemas(): Schemas {
   const { z } = require("zod") as typeof import("zod");
   const endpoint = z.object({
     id: z.string(),
@@ -367,10 +369,9 @@ function schemas(): Schemas {
     response: z.string().nullable(),
     webhook_event: event,
   });
-  cachedSchemas = {
+  return {
     endpoint,
     endpointList: z.object({ items: z.array(endpoint), pagination }),
     deliveryList: z.object({ items: z.array(delivery), pagination }),
   } as Schemas;
-  return cachedSchemas;
 }

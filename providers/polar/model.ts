@@ -8,6 +8,7 @@ import {
   webhookUrlProblem,
   type WebhookFormat,
 } from "./url";
+import { processMemo } from "./memo";
 
 /** What the engine sends for a value not known until apply (pulumi.runtime.unknownValue). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -82,7 +83,8 @@ export function checkWebhookEndpointInputs(
   raw: Record<string, unknown>,
   token: TokenKind | undefined,
 ): { inputs: WebhookEndpointInputs; failures: CheckFailure[] } {
-  const result = inputSchema(token).safeParse(raw);
+  const schema = processMemo(`input-schema:${token ?? "none"}`, () => inputSchema(token));
+  const result = schema.safeParse(raw);
   if (result.success) return { inputs: result.data, failures: [] };
   const failures = result.error.issues.map((issue) => {
     const property = issue.path.reduce<string>(
@@ -97,7 +99,8 @@ export function checkWebhookEndpointInputs(
   return { inputs: raw as unknown as WebhookEndpointInputs, failures };
 }
 
-// zod is required where it is used: this module runs inside the serialized provider (see client.ts).
+// zod is required where it is used, and the schema memoized per process (memo.ts): this module runs
+// inside the serialized provider (see client.ts).
 type Zod = typeof import("zod");
 
 function inputSchema(token: TokenKind | undefined) {
