@@ -8,6 +8,7 @@ import {
   webhookUrlProblem,
   type WebhookFormat,
 } from "./url";
+import type { WebhookEndpointUpdate } from "./client";
 import { processMemo } from "./memo";
 
 /** What the engine sends for a value not known until apply (pulumi.runtime.unknownValue). */
@@ -252,37 +253,39 @@ export function diffWebhookEndpoint(
   return { updates, replaces, rotateSecret };
 }
 
-/** The PATCH body for an in-place update: only changed fields (Polar ignores nulls). */
-export function updateBody(
-  diff: WebhookEndpointDiff,
-  news: WebhookEndpointInputs,
-): Record<string, unknown> {
+/**
+ * The declared state as Polar's PATCH body. Polar ignores nulls, so an unset name is sent as "" (the
+ * only way to clear one); api_version only when declared, else Polar's default stands.
+ */
+export function declaredState(news: WebhookEndpointInputs): WebhookEndpointUpdate {
+  return {
+    url: news.url,
+    events: news.events,
+    format: news.format,
+    name: news.name ?? "",
+    enabled: news.enabled,
+    ...(news.apiVersion !== undefined ? { api_version: news.apiVersion } : {}),
+  };
+}
+
+const PATCH_FIELD: Partial<Record<DiffablePropertyName, keyof WebhookEndpointUpdate>> = {
+  url: "url",
+  events: "events",
+  format: "format",
+  name: "name",
+  enabled: "enabled",
+  apiVersion: "api_version",
+};
+
+/** The PATCH body for an in-place update: only the changed fields. */
+export function updateBody(diff: WebhookEndpointDiff, news: WebhookEndpointInputs): WebhookEndpointUpdate {
+  const declared = declaredState(news);
   const body: Record<string, unknown> = {};
   for (const property of diff.updates) {
-    switch (property) {
-      case "url":
-        body.url = news.url;
-        break;
-      case "events":
-        body.events = news.events;
-        break;
-      case "format":
-        body.format = news.format;
-        break;
-      case "name":
-        body.name = news.name ?? "";
-        break;
-      case "enabled":
-        body.enabled = news.enabled;
-        break;
-      case "apiVersion":
-        body.api_version = news.apiVersion;
-        break;
-      default:
-        break;
-    }
+    const field = PATCH_FIELD[property];
+    if (field !== undefined) body[field] = declared[field];
   }
-  return body;
+  return body as WebhookEndpointUpdate;
 }
 
 export type { WebhookEventType };

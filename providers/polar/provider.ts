@@ -6,6 +6,7 @@ import { PolarClient, type WebhookEndpoint as PolarWebhookEndpoint, type Webhook
 import { PolarApiError, PolarConnectionError } from "./errors";
 import {
   checkWebhookEndpointInputs,
+  declaredState,
   diffWebhookEndpoint,
   tokenKind,
   updateBody,
@@ -193,15 +194,7 @@ async function adoptEndpoint(client: PolarClient, inputs: WebhookEndpointInputs)
       `adoptId ${id} belongs to organization ${current.organization_id}, but organizationId is ${inputs.organizationId}; set organizationId to the endpoint's organization or adopt another endpoint.`,
     );
   }
-  const patch = {
-    url: inputs.url,
-    events: inputs.events,
-    format: inputs.format,
-    enabled: inputs.enabled,
-    ...(inputs.name !== undefined ? { name: inputs.name } : current.name ? { name: "" } : {}),
-    ...(inputs.apiVersion !== undefined ? { api_version: inputs.apiVersion } : {}),
-  };
-  return client.updateWebhookEndpoint(id, patch);
+  return client.updateWebhookEndpoint(id, declaredState(inputs));
 }
 
 function toOutputs(
