@@ -46,7 +46,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < iterations; i++) last = checkWebhookEndpointInputs(raw, "organization");
     return last;
   });
-  row("check (normalize + validate), per resource", `${((check.ms * 1000) / iterations).toFixed(2)} µs`);
+  row(
+    "check (normalize + validate), per resource",
+    `${((check.ms * 1000) / iterations).toFixed(2)} µs`,
+  );
 
   const stored: WebhookEndpointOutputs = {
     url: "https://hooks.example.com/polar/webhooks",
@@ -68,8 +71,13 @@ async function main(): Promise<void> {
   });
   row("diff, per resource", `${((diff.ms * 1000) / iterations).toFixed(2)} µs`);
 
-  const serialized = await pulumi.runtime.serializeFunction(() => webhookEndpointProvider, { allowSecrets: true });
-  row("serialized provider (__provider, stored 2× per resource)", `${(serialized.text.length / 1024).toFixed(1)} KiB`);
+  const serialized = await pulumi.runtime.serializeFunction(() => webhookEndpointProvider, {
+    allowSecrets: true,
+  });
+  row(
+    "serialized provider (__provider, stored 2× per resource)",
+    `${(serialized.text.length / 1024).toFixed(1)} KiB`,
+  );
   row("serialized provider captured a secret", String(serialized.containsSecrets));
 
   const polar = await startPolarEmulator();
@@ -79,15 +87,30 @@ async function main(): Promise<void> {
     const heapBefore = process.memoryUsage().heapUsed;
     const creates = await timeAsync(async () => {
       for (let i = 0; i < count; i++) {
-        await client.createWebhookEndpoint({ url: `https://example.com/${i}`, format: "raw", events: ["order.paid"] });
+        await client.createWebhookEndpoint({
+          url: `https://example.com/${i}`,
+          format: "raw",
+          events: ["order.paid"],
+        });
       }
     });
-    row(`create ${count} endpoints sequentially, per request`, `${(creates.ms / count).toFixed(2)} ms`);
+    row(
+      `create ${count} endpoints sequentially, per request`,
+      `${(creates.ms / count).toFixed(2)} ms`,
+    );
     const listing = await timeAsync(() => client.listAllWebhookEndpoints());
-    row(`list all ${listing.result.length} endpoints (${Math.ceil(count / 100)} pages)`, `${listing.ms.toFixed(1)} ms`);
-    const parallel = await timeAsync(() => Promise.all(listing.result.map((e) => client.getWebhookEndpoint(e.id))));
+    row(
+      `list all ${listing.result.length} endpoints (${Math.ceil(count / 100)} pages)`,
+      `${listing.ms.toFixed(1)} ms`,
+    );
+    const parallel = await timeAsync(() =>
+      Promise.all(listing.result.map((e) => client.getWebhookEndpoint(e.id))),
+    );
     row(`get ${count} endpoints concurrently, total`, `${parallel.ms.toFixed(1)} ms`);
-    row("heap growth over the client run", `${((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024).toFixed(1)} MiB`);
+    row(
+      "heap growth over the client run",
+      `${((process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024).toFixed(1)} MiB`,
+    );
   } finally {
     await client.close();
     await polar.close();

@@ -132,11 +132,9 @@ const EVENTS_ALLOWED = `use a non-empty list of distinct Polar event types, e.g.
 
 const extraEndpointSchema = z
   .object({
-    name: z
-      .string({ error: "is required" })
-      .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, {
-        error: "must be 1-40 lower-case letters, digits or -",
-      }),
+    name: z.string({ error: "is required" }).regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, {
+      error: "must be 1-40 lower-case letters, digits or -",
+    }),
     url: z.string({ error: "is required" }).superRefine((url, ctx) => {
       const problem = webhookUrlProblem(url);
       // The URL of a Slack/Discord incoming webhook is a credential: describe the problem, never echo it.

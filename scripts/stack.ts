@@ -17,13 +17,16 @@ const repoRoot = resolve(__dirname, "..");
 
 function usage(problem: string): never {
   console.error(`error: ${problem}`);
-  console.error(`usage: tsx scripts/stack.ts <${OPERATIONS.join("|")}> [stack]   (stack defaults to "dev")`);
+  console.error(
+    `usage: tsx scripts/stack.ts <${OPERATIONS.join("|")}> [stack]   (stack defaults to "dev")`,
+  );
   process.exit(2);
 }
 
 async function main(): Promise<void> {
   const [operationArg, stackArg = "dev", ...rest] = process.argv.slice(2);
-  if (!OPERATIONS.includes(operationArg as Operation)) usage(`unknown operation ${JSON.stringify(operationArg)}`);
+  if (!OPERATIONS.includes(operationArg as Operation))
+    usage(`unknown operation ${JSON.stringify(operationArg)}`);
   if (rest.length > 0) usage(`unexpected arguments: ${rest.join(" ")}`);
   const operation = operationArg as Operation;
   const stackName = stackArg;
@@ -80,7 +83,16 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // The Automation API's error repeats the whole CLI transcript; keep the CLI's own error lines.
   const text = error instanceof Error ? error.message : String(error);
-  const errors = [...new Set(text.split("\n").filter((line) => /^\s*error: /.test(line)).map((l) => l.trim()))];
-  console.error(`[stack] failed: ${errors.length > 0 ? errors.join("\n  ") : text.split("\n").slice(-3).join(" ")}`);
+  const errors = [
+    ...new Set(
+      text
+        .split("\n")
+        .filter((line) => /^\s*error: /.test(line))
+        .map((l) => l.trim()),
+    ),
+  ];
+  console.error(
+    `[stack] failed: ${errors.length > 0 ? errors.join("\n  ") : text.split("\n").slice(-3).join(" ")}`,
+  );
   process.exit(1);
 });

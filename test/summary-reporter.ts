@@ -16,7 +16,11 @@ export default class SummaryReporter {
     };
     files.forEach(visit);
     // A file that failed to load has no tests but is a failure.
-    counts.failed += files.filter((f) => f.result?.state === "fail" && !(f.tasks && f.tasks.length)).length;
-    console.log(`\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+    counts.failed += files.filter(
+      (f) => f.result?.state === "fail" && !(f.tasks && f.tasks.length),
+    ).length;
+    console.log(
+      `\ntests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+    );
   }
 }

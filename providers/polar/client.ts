@@ -5,7 +5,13 @@
 import type { Dispatcher } from "undici";
 import { PolarApiError, PolarConnectionError, PolarResponseError, validationField } from "./errors";
 import { processMemo } from "./memo";
-import { DEFAULT_RETRY_POLICY, RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES, retryDelayMs, type RetryPolicy } from "./retry";
+import {
+  DEFAULT_RETRY_POLICY,
+  RETRYABLE_ERROR_CODES,
+  RETRYABLE_STATUSES,
+  retryDelayMs,
+  type RetryPolicy,
+} from "./retry";
 
 export type PolarServer = "sandbox" | "production";
 
@@ -120,25 +126,36 @@ export class PolarClient {
     }
     const server = options.server ?? "sandbox";
     if (!(server in POLAR_SERVER_URLS)) {
-      throw new Error(`Polar server ${JSON.stringify(server)} is unknown; use "sandbox" or "production".`);
+      throw new Error(
+        `Polar server ${JSON.stringify(server)} is unknown; use "sandbox" or "production".`,
+      );
     }
     this.accessToken = options.accessToken.trim();
-    this.baseUrl = (options.baseUrl ?? POLAR_SERVER_URLS[server]).replace(/\/+$/, "").replace(/\/v1$/, "");
+    this.baseUrl = (options.baseUrl ?? POLAR_SERVER_URLS[server])
+      .replace(/\/+$/, "")
+      .replace(/\/v1$/, "");
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.userAgent = options.userAgent ?? "polar-webhooks-as-code";
   }
 
-  async listWebhookEndpoints(query: ListWebhookEndpointsQuery = {}): Promise<ListResource<WebhookEndpoint>> {
+  async listWebhookEndpoints(
+    query: ListWebhookEndpointsQuery = {},
+  ): Promise<ListResource<WebhookEndpoint>> {
     const search = new URLSearchParams();
     for (const id of toArray(query.organizationId)) search.append("organization_id", id);
     if (query.page !== undefined) search.set("page", String(query.page));
     if (query.limit !== undefined) search.set("limit", String(query.limit));
-    return this.call("GET", "/v1/webhooks/endpoints", { query: search, parse: (s) => s.endpointList });
+    return this.call("GET", "/v1/webhooks/endpoints", {
+      query: search,
+      parse: (s) => s.endpointList,
+    });
   }
 
   /** Every endpoint visible to the token, following pagination. */
-  async listAllWebhookEndpoints(query: Omit<ListWebhookEndpointsQuery, "page" | "limit"> = {}): Promise<WebhookEndpoint[]> {
+  async listAllWebhookEndpoints(
+    query: Omit<ListWebhookEndpointsQuery, "page" | "limit"> = {},
+  ): Promise<WebhookEndpoint[]> {
     const all: WebhookEndpoint[] = [];
     for (let page = 1; ; page++) {
       const result = await this.listWebhookEndpoints({ ...query, page, limit: MAX_PAGE_SIZE });
@@ -148,15 +165,24 @@ export class PolarClient {
   }
 
   createWebhookEndpoint(body: WebhookEndpointCreate): Promise<WebhookEndpoint> {
-    return this.call("POST", "/v1/webhooks/endpoints", { body, parse: (s) => s.endpoint, expect: 201 });
+    return this.call("POST", "/v1/webhooks/endpoints", {
+      body,
+      parse: (s) => s.endpoint,
+      expect: 201,
+    });
   }
 
   getWebhookEndpoint(id: string): Promise<WebhookEndpoint> {
-    return this.call("GET", `/v1/webhooks/endpoints/${encodeURIComponent(id)}`, { parse: (s) => s.endpoint });
+    return this.call("GET", `/v1/webhooks/endpoints/${encodeURIComponent(id)}`, {
+      parse: (s) => s.endpoint,
+    });
   }
 
   updateWebhookEndpoint(id: string, body: WebhookEndpointUpdate): Promise<WebhookEndpoint> {
-    return this.call("PATCH", `/v1/webhooks/endpoints/${encodeURIComponent(id)}`, { body, parse: (s) => s.endpoint });
+    return this.call("PATCH", `/v1/webhooks/endpoints/${encodeURIComponent(id)}`, {
+      body,
+      parse: (s) => s.endpoint,
+    });
   }
 
   async deleteWebhookEndpoint(id: string): Promise<void> {
@@ -164,21 +190,30 @@ export class PolarClient {
   }
 
   resetWebhookEndpointSecret(id: string): Promise<WebhookEndpoint> {
-    return this.call("PATCH", `/v1/webhooks/endpoints/${encodeURIComponent(id)}/secret`, { parse: (s) => s.endpoint });
+    return this.call("PATCH", `/v1/webhooks/endpoints/${encodeURIComponent(id)}/secret`, {
+      parse: (s) => s.endpoint,
+    });
   }
 
-  listWebhookDeliveries(query: ListWebhookDeliveriesQuery = {}): Promise<ListResource<WebhookDelivery>> {
+  listWebhookDeliveries(
+    query: ListWebhookDeliveriesQuery = {},
+  ): Promise<ListResource<WebhookDelivery>> {
     const search = new URLSearchParams();
     for (const id of toArray(query.endpointId)) search.append("endpoint_id", id);
     for (const type of toArray(query.eventType)) search.append("event_type", type);
     if (query.succeeded !== undefined) search.set("succeeded", String(query.succeeded));
     if (query.page !== undefined) search.set("page", String(query.page));
     if (query.limit !== undefined) search.set("limit", String(query.limit));
-    return this.call("GET", "/v1/webhooks/deliveries", { query: search, parse: (s) => s.deliveryList });
+    return this.call("GET", "/v1/webhooks/deliveries", {
+      query: search,
+      parse: (s) => s.deliveryList,
+    });
   }
 
   async redeliverWebhookEvent(id: string): Promise<void> {
-    await this.call("POST", `/v1/webhooks/events/${encodeURIComponent(id)}/redeliver`, { expect: 202 });
+    await this.call("POST", `/v1/webhooks/events/${encodeURIComponent(id)}/redeliver`, {
+      expect: 202,
+    });
   }
 
   /** Closes pooled connections; the client is unusable afterwards. */
@@ -209,15 +244,24 @@ export class PolarClient {
             const key = opts as object;
             const first = started.get(key) ?? Date.now();
             started.set(key, first);
-            const failure = err as Error & { statusCode?: number; code?: string; headers?: Record<string, string | string[] | undefined> };
+            const failure = err as Error & {
+              statusCode?: number;
+              code?: string;
+              headers?: Record<string, string | string[] | undefined>;
+            };
             const retryAfterHeader = failure.headers?.["retry-after"];
             const delay = retryDelayMs(
               {
                 method: String(opts.method).toUpperCase(),
                 retry: state.counter,
-                statusCode: failure.code === "UND_ERR_REQ_RETRY" || failure.statusCode ? failure.statusCode : undefined,
+                statusCode:
+                  failure.code === "UND_ERR_REQ_RETRY" || failure.statusCode
+                    ? failure.statusCode
+                    : undefined,
                 errorCode: failure.code,
-                retryAfter: Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader,
+                retryAfter: Array.isArray(retryAfterHeader)
+                  ? retryAfterHeader[0]
+                  : retryAfterHeader,
                 elapsedMs: Date.now() - first,
                 random: Math.random(),
               },
@@ -235,7 +279,12 @@ export class PolarClient {
   private async call<T>(
     method: "GET" | "POST" | "PATCH" | "DELETE",
     path: string,
-    options: { query?: URLSearchParams; body?: unknown; parse?: (schemas: Schemas) => ParseSchema<T>; expect?: number },
+    options: {
+      query?: URLSearchParams;
+      body?: unknown;
+      parse?: (schemas: Schemas) => ParseSchema<T>;
+      expect?: number;
+    },
   ): Promise<T> {
     const query = options.query && [...options.query.keys()].length > 0 ? `?${options.query}` : "";
     const headers: Record<string, string> = {
@@ -280,7 +329,11 @@ export class PolarClient {
     const result = options.parse(schemas()).safeParse(json);
     if (!result.success) {
       const issue = result.error.issues[0];
-      throw new PolarResponseError(method, path, `${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
+      throw new PolarResponseError(
+        method,
+        path,
+        `${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`,
+      );
     }
     return result.data;
   }
@@ -305,19 +358,38 @@ function toApiError(
   let error: string | undefined;
   let detail: unknown;
   try {
-    const body = JSON.parse(text) as { error?: unknown; detail?: unknown; error_description?: unknown };
+    const body = JSON.parse(text) as {
+      error?: unknown;
+      detail?: unknown;
+      error_description?: unknown;
+    };
     error = typeof body.error === "string" ? body.error : undefined;
     detail = body.detail ?? body.error_description;
   } catch {
     // 429s and proxies answer with empty or non-JSON bodies.
   }
   const retryAfterValue = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
-  const retryAfterSeconds = retryAfterValue !== undefined && Number.isFinite(Number(retryAfterValue)) ? Number(retryAfterValue) : undefined;
-  return new PolarApiError(method, path, status, error, detail, status === 422 ? validationField(detail) : undefined, retryAfterSeconds);
+  const retryAfterSeconds =
+    retryAfterValue !== undefined && Number.isFinite(Number(retryAfterValue))
+      ? Number(retryAfterValue)
+      : undefined;
+  return new PolarApiError(
+    method,
+    path,
+    status,
+    error,
+    detail,
+    status === 422 ? validationField(detail) : undefined,
+    retryAfterSeconds,
+  );
 }
 
 interface ParseSchema<T> {
-  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
 }
 
 interface Schemas {
@@ -338,14 +410,20 @@ function buildSchemas(): Schemas {
     created_at: z.string(),
     modified_at: z.string().nullable(),
     url: z.string(),
-    name: z.string().nullish().transform((v) => v ?? null),
+    name: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? null),
     format: z.enum(["raw", "slack", "discord"]),
     secret: z.string(),
     organization_id: z.string(),
     events: z.array(z.string()),
     enabled: z.boolean(),
     // Older API deployments lack these two; default to what such an endpoint means.
-    api_version: z.string().nullish().transform((v) => v ?? null),
+    api_version: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? null),
     uses_standard_webhook_signature: z.boolean().optional().default(false),
   });
   const pagination = z.object({ total_count: z.number().int(), max_page: z.number().int() });

@@ -63,7 +63,10 @@ export function suggestEventType(value: string): WebhookEventType | undefined {
  * a plausible typo: a third of the length tolerates "order.payed" or "subscription.cancelled" but
  * not unrelated words.
  */
-export function closestMatch<T extends string>(value: string, candidates: readonly T[]): T | undefined {
+export function closestMatch<T extends string>(
+  value: string,
+  candidates: readonly T[],
+): T | undefined {
   let best: T | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

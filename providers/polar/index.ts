@@ -21,7 +21,13 @@ export {
   closestMatch,
   type WebhookEventType,
 } from "./events";
-export { normalizeWebhookUrl, webhookUrlProblem, detectWebhookFormat, WEBHOOK_FORMATS, type WebhookFormat } from "./url";
+export {
+  normalizeWebhookUrl,
+  webhookUrlProblem,
+  detectWebhookFormat,
+  WEBHOOK_FORMATS,
+  type WebhookFormat,
+} from "./url";
 export {
   checkWebhookEndpointInputs,
   diffWebhookEndpoint,

@@ -1,6 +1,11 @@
 // The resource's data model and its pure rules: input checking (what `pulumi preview` rejects) and
 // diffing (what updates in place and what replaces). No I/O here.
-import { isWebhookEventType, suggestEventType, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./events";
+import {
+  isWebhookEventType,
+  suggestEventType,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEventType,
+} from "./events";
 import {
   detectWebhookFormat,
   normalizeWebhookUrl,
@@ -89,7 +94,12 @@ export function checkWebhookEndpointInputs(
   if (result.success) return { inputs: result.data, failures: [] };
   const failures = result.error.issues.map((issue) => {
     const property = issue.path.reduce<string>(
-      (acc, part) => (typeof part === "number" ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
+      (acc, part) =>
+        typeof part === "number"
+          ? `${acc}[${part}]`
+          : acc
+            ? `${acc}.${String(part)}`
+            : String(part),
       "",
     );
     // Item-level messages ("… is not a Polar event type") are prefixed with their position.
@@ -112,13 +122,21 @@ function inputSchema(token: TokenKind | undefined) {
   const optional = <T extends import("zod").ZodType>(schema: T) =>
     z.preprocess((v) => (v === null ? undefined : v), schema.optional());
   const oneOf = (field: string, allowed: readonly string[], what: string, extra = "") =>
-    z.string({ error: (issue) => `${field} ${describe(issue.input)} ${what}; use one of ${allowed.join(", ")}${extra}.` })
+    z
+      .string({
+        error: (issue) =>
+          `${field} ${describe(issue.input)} ${what}; use one of ${allowed.join(", ")}${extra}.`,
+      })
       .refine((v) => isUnknown(v) || allowed.includes(v), {
-        error: (issue) => `${field} ${describe(issue.input)} ${what}; use one of ${allowed.join(", ")}${extra}.`,
+        error: (issue) =>
+          `${field} ${describe(issue.input)} ${what}; use one of ${allowed.join(", ")}${extra}.`,
       });
   const id = (field: string, what: string) =>
-    z.string({ error: (issue) => `${field} ${describe(issue.input)} is not ${what}.` })
-      .refine((v) => isUnknown(v) || UUID4.test(v), { error: (issue) => `${field} ${describe(issue.input)} is not ${what}.` })
+    z
+      .string({ error: (issue) => `${field} ${describe(issue.input)} is not ${what}.` })
+      .refine((v) => isUnknown(v) || UUID4.test(v), {
+        error: (issue) => `${field} ${describe(issue.input)} is not ${what}.`,
+      })
       .transform((v) => v.toLowerCase());
 
   const url = z
@@ -135,14 +153,26 @@ function inputSchema(token: TokenKind | undefined) {
     .superRefine((value, ctx) => {
       if (isUnknown(value)) return;
       if (!Array.isArray(value)) {
-        ctx.addIssue({ code: "custom", message: got("events", 'a list of Polar event types, e.g. ["order.paid"]')({ input: value }) });
+        ctx.addIssue({
+          code: "custom",
+          message: got(
+            "events",
+            'a list of Polar event types, e.g. ["order.paid"]',
+          )({ input: value }),
+        });
         return;
       }
       value.forEach((item: unknown, index: number) => {
         if (isUnknown(item) || (typeof item === "string" && isWebhookEventType(item))) return;
         const suggestion = typeof item === "string" ? suggestEventType(item) : undefined;
-        const hint = suggestion ? `did you mean "${suggestion}"?` : `allowed: ${WEBHOOK_EVENT_TYPES.join(", ")}.`;
-        ctx.addIssue({ code: "custom", path: [index], message: `${describe(item)} is not a Polar event type; ${hint}` });
+        const hint = suggestion
+          ? `did you mean "${suggestion}"?`
+          : `allowed: ${WEBHOOK_EVENT_TYPES.join(", ")}.`;
+        ctx.addIssue({
+          code: "custom",
+          path: [index],
+          message: `${describe(item)} is not a Polar event type; ${hint}`,
+        });
       });
     })
     // Polar keeps duplicates verbatim; they mean nothing, so they are dropped instead of diffed.
@@ -153,15 +183,29 @@ function inputSchema(token: TokenKind | undefined) {
       url,
       events,
       format: optional(
-        oneOf("format", WEBHOOK_FORMATS, "is not supported", " (or omit it to detect Slack/Discord from the url)"),
+        oneOf(
+          "format",
+          WEBHOOK_FORMATS,
+          "is not supported",
+          " (or omit it to detect Slack/Discord from the url)",
+        ),
       ),
       name: optional(z.string({ error: got("name", "a string") })),
-      enabled: optional(z.union([z.boolean(), z.literal(UNKNOWN)], { error: got("enabled", "true or false") })),
+      enabled: optional(
+        z.union([z.boolean(), z.literal(UNKNOWN)], { error: got("enabled", "true or false") }),
+      ),
       apiVersion: optional(oneOf("apiVersion", POLAR_API_VERSIONS, "is not a Polar API version")),
       organizationId: optional(id("organizationId", "a Polar organization id (a UUID)")),
-      adoptId: optional(id("adoptId", "a Polar webhook endpoint id (a UUID, shown in the dashboard and by the API)")),
+      adoptId: optional(
+        id(
+          "adoptId",
+          "a Polar webhook endpoint id (a UUID, shown in the dashboard and by the API)",
+        ),
+      ),
       secretRotation: optional(
-        z.union([z.string(), z.number()], { error: got("secretRotation", 'a string or number marker, e.g. "2026-11"') }),
+        z.union([z.string(), z.number()], {
+          error: got("secretRotation", 'a string or number marker, e.g. "2026-11"'),
+        }),
       ),
     })
     .superRefine((value, ctx) => {
@@ -186,7 +230,9 @@ function inputSchema(token: TokenKind | undefined) {
         url: value.url,
         events: value.events,
         // The dashboard's rule, applied here because the API requires a format and never infers one.
-        format: (value.format as WebhookFormat | undefined) ?? (isUnknown(value.url) ? "raw" : detectWebhookFormat(value.url)),
+        format:
+          (value.format as WebhookFormat | undefined) ??
+          (isUnknown(value.url) ? "raw" : detectWebhookFormat(value.url)),
         enabled: (value.enabled as boolean | undefined) ?? true,
       };
       if (value.name !== undefined) inputs.name = value.name;
@@ -238,7 +284,8 @@ export function diffWebhookEndpoint(
   if (olds.format !== news.format) updates.push("format");
   if (nameOf(olds.name) !== nameOf(news.name)) updates.push("name");
   if (olds.enabled !== news.enabled) updates.push("enabled");
-  if (news.apiVersion !== undefined && olds.apiVersion !== news.apiVersion) updates.push("apiVersion");
+  if (news.apiVersion !== undefined && olds.apiVersion !== news.apiVersion)
+    updates.push("apiVersion");
 
   if (news.organizationId !== undefined && news.organizationId !== olds.organizationId) {
     replaces.push("organizationId");
@@ -247,8 +294,11 @@ export function diffWebhookEndpoint(
   // at another endpoint means "manage that one instead".
   if (news.adoptId !== undefined && news.adoptId !== olds.adoptId) replaces.push("adoptId");
 
-  const rotateSecret = (news.secretRotation ?? null) !== (olds.secretRotation ?? null) && news.secretRotation !== undefined;
-  if ((news.secretRotation ?? null) !== (olds.secretRotation ?? null)) updates.push("secretRotation");
+  const rotateSecret =
+    (news.secretRotation ?? null) !== (olds.secretRotation ?? null) &&
+    news.secretRotation !== undefined;
+  if ((news.secretRotation ?? null) !== (olds.secretRotation ?? null))
+    updates.push("secretRotation");
 
   return { updates, replaces, rotateSecret };
 }
@@ -278,7 +328,10 @@ const PATCH_FIELD: Partial<Record<DiffablePropertyName, keyof WebhookEndpointUpd
 };
 
 /** The PATCH body for an in-place update: only the changed fields. */
-export function updateBody(diff: WebhookEndpointDiff, news: WebhookEndpointInputs): WebhookEndpointUpdate {
+export function updateBody(
+  diff: WebhookEndpointDiff,
+  news: WebhookEndpointInputs,
+): WebhookEndpointUpdate {
   const declared = declaredState(news);
   const body: Record<string, unknown> = {};
   for (const property of diff.updates) {

@@ -2,7 +2,11 @@
 // runs in Pulumi's nodejs provider host, so it captures only code (never a token) and reads its
 // settings at run time (see settings.ts).
 import type * as pulumi from "@pulumi/pulumi";
-import { PolarClient, type WebhookEndpoint as PolarWebhookEndpoint, type WebhookEndpointCreate } from "./client";
+import {
+  PolarClient,
+  type WebhookEndpoint as PolarWebhookEndpoint,
+  type WebhookEndpointCreate,
+} from "./client";
 import { PolarApiError, PolarConnectionError } from "./errors";
 import {
   checkWebhookEndpointInputs,
@@ -22,7 +26,10 @@ const MAX_CREATE_ATTEMPTS = 4;
  * The provider. A class (not an object literal) so the methods share private helpers; its instance
  * holds no state, so serializing it captures nothing but code.
  */
-export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<WebhookEndpointInputs, WebhookEndpointOutputs> {
+export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
+  WebhookEndpointInputs,
+  WebhookEndpointOutputs
+> {
   /** Runs once per provider host process with the stack's config (secrets decrypted). */
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     storeProviderSettings(req.config);
@@ -32,28 +39,44 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
    * Rejects what Polar would reject, at preview time and without calling Polar: a preview with no
    * changes must make no API calls.
    */
-  async check(_olds: WebhookEndpointInputs, news: WebhookEndpointInputs): Promise<pulumi.dynamic.CheckResult<WebhookEndpointInputs>> {
+  async check(
+    _olds: WebhookEndpointInputs,
+    news: WebhookEndpointInputs,
+  ): Promise<pulumi.dynamic.CheckResult<WebhookEndpointInputs>> {
     let token: string;
     try {
       token = resolveClientOptions().accessToken;
     } catch (error) {
-      return { inputs: news, failures: [{ property: "accessToken", reason: (error as Error).message }] };
+      return {
+        inputs: news,
+        failures: [{ property: "accessToken", reason: (error as Error).message }],
+      };
     }
-    const { inputs, failures } = checkWebhookEndpointInputs(news as unknown as Record<string, unknown>, tokenKind(token));
+    const { inputs, failures } = checkWebhookEndpointInputs(
+      news as unknown as Record<string, unknown>,
+      tokenKind(token),
+    );
     return { inputs, failures };
   }
 
   /** Pure comparison of stored outputs with checked inputs; see diffWebhookEndpoint. */
-  async diff(_id: string, olds: WebhookEndpointOutputs, news: WebhookEndpointInputs): Promise<pulumi.dynamic.DiffResult> {
+  async diff(
+    _id: string,
+    olds: WebhookEndpointOutputs,
+    news: WebhookEndpointInputs,
+  ): Promise<pulumi.dynamic.DiffResult> {
     const diff = diffWebhookEndpoint(olds, news);
     const changes = diff.updates.length > 0 || diff.replaces.length > 0;
     const stables = ["createdAt", "organizationId", "organizationIdDeclared"];
-    if (!diff.rotateSecret && diff.replaces.length === 0) stables.push("secret", "usesStandardWebhookSignature");
+    if (!diff.rotateSecret && diff.replaces.length === 0)
+      stables.push("secret", "usesStandardWebhookSignature");
     return { changes, replaces: diff.replaces, stables, deleteBeforeReplace: false };
   }
 
   /** Creates (or adopts) the endpoint. Transactional: on failure nothing new is left in Polar. */
-  async create(inputs: WebhookEndpointInputs): Promise<pulumi.dynamic.CreateResult<WebhookEndpointOutputs>> {
+  async create(
+    inputs: WebhookEndpointInputs,
+  ): Promise<pulumi.dynamic.CreateResult<WebhookEndpointOutputs>> {
     const client = new PolarClient(resolveClientOptions());
     try {
       const declaresOrg = inputs.organizationId !== undefined;
@@ -63,7 +86,8 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
       }
       let endpoint = await createOrRecover(client, inputs);
       // Polar ignores `enabled` on create: every endpoint starts enabled.
-      if (!inputs.enabled) endpoint = await client.updateWebhookEndpoint(endpoint.id, { enabled: false });
+      if (!inputs.enabled)
+        endpoint = await client.updateWebhookEndpoint(endpoint.id, { enabled: false });
       return { id: endpoint.id, outs: toOutputs(endpoint, inputs, declaresOrg, undefined) };
     } finally {
       await client.close();
@@ -71,7 +95,10 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   /** Refresh: reports drift (e.g. Polar's auto-disable); an endpoint deleted in Polar leaves state. */
-  async read(id: string, props?: WebhookEndpointOutputs): Promise<pulumi.dynamic.ReadResult<WebhookEndpointOutputs>> {
+  async read(
+    id: string,
+    props?: WebhookEndpointOutputs,
+  ): Promise<pulumi.dynamic.ReadResult<WebhookEndpointOutputs>> {
     const client = new PolarClient(resolveClientOptions());
     try {
       let endpoint: PolarWebhookEndpoint;
@@ -87,7 +114,9 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
         { adoptId: carried.adoptId, secretRotation: carried.secretRotation },
         carried.organizationIdDeclared ?? false,
         // A secret changed outside Pulumi (dashboard reset) is a rotation too: keep the one we knew.
-        carried.secret !== undefined && carried.secret !== endpoint.secret ? carried.secret : carried.previousSecret,
+        carried.secret !== undefined && carried.secret !== endpoint.secret
+          ? carried.secret
+          : carried.previousSecret,
       );
       return { id: endpoint.id, props: outs };
     } finally {
@@ -96,12 +125,17 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   /** PATCHes only what changed; a changed secretRotation marker resets the secret. */
-  async update(id: string, olds: WebhookEndpointOutputs, news: WebhookEndpointInputs): Promise<pulumi.dynamic.UpdateResult<WebhookEndpointOutputs>> {
+  async update(
+    id: string,
+    olds: WebhookEndpointOutputs,
+    news: WebhookEndpointInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<WebhookEndpointOutputs>> {
     const client = new PolarClient(resolveClientOptions());
     try {
       const diff = diffWebhookEndpoint(olds, news);
       const body = updateBody(diff, news);
-      let endpoint = Object.keys(body).length > 0 ? await client.updateWebhookEndpoint(id, body) : undefined;
+      let endpoint =
+        Object.keys(body).length > 0 ? await client.updateWebhookEndpoint(id, body) : undefined;
       let previousSecret = olds.previousSecret;
       if (diff.rotateSecret) {
         const before = endpoint?.secret ?? olds.secret;
@@ -109,7 +143,14 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
         previousSecret = before;
       }
       endpoint ??= await client.getWebhookEndpoint(id);
-      return { outs: toOutputs(endpoint, news, olds.organizationIdDeclared ?? news.organizationId !== undefined, previousSecret) };
+      return {
+        outs: toOutputs(
+          endpoint,
+          news,
+          olds.organizationIdDeclared ?? news.organizationId !== undefined,
+          previousSecret,
+        ),
+      };
     } finally {
       await client.close();
     }
@@ -149,26 +190,38 @@ function createBody(inputs: WebhookEndpointInputs): WebhookEndpointCreate {
  * appeared is the POST repeated. (Someone creating the identical endpoint in the same seconds is
  * the one case this cannot tell apart.)
  */
-async function createOrRecover(client: PolarClient, inputs: WebhookEndpointInputs): Promise<PolarWebhookEndpoint> {
-  const sameTarget = (e: PolarWebhookEndpoint) => e.url === inputs.url && (e.name ?? "") === (inputs.name ?? "");
-  const listQuery = inputs.organizationId !== undefined ? { organizationId: inputs.organizationId } : {};
-  const existing = new Set((await client.listAllWebhookEndpoints(listQuery)).filter(sameTarget).map((e) => e.id));
+async function createOrRecover(
+  client: PolarClient,
+  inputs: WebhookEndpointInputs,
+): Promise<PolarWebhookEndpoint> {
+  const sameTarget = (e: PolarWebhookEndpoint) =>
+    e.url === inputs.url && (e.name ?? "") === (inputs.name ?? "");
+  const listQuery =
+    inputs.organizationId !== undefined ? { organizationId: inputs.organizationId } : {};
+  const existing = new Set(
+    (await client.listAllWebhookEndpoints(listQuery)).filter(sameTarget).map((e) => e.id),
+  );
 
   let lastError: unknown;
   for (let attempt = 1; attempt <= MAX_CREATE_ATTEMPTS; attempt++) {
     try {
       return await client.createWebhookEndpoint(createBody(inputs));
     } catch (error) {
-      const ambiguous = error instanceof PolarConnectionError || (error instanceof PolarApiError && error.status >= 500);
+      const ambiguous =
+        error instanceof PolarConnectionError ||
+        (error instanceof PolarApiError && error.status >= 500);
       if (!ambiguous) throw error;
       lastError = error;
     }
-    const appeared = (await client.listAllWebhookEndpoints(listQuery)).filter((e) => sameTarget(e) && !existing.has(e.id));
+    const appeared = (await client.listAllWebhookEndpoints(listQuery)).filter(
+      (e) => sameTarget(e) && !existing.has(e.id),
+    );
     if (appeared.length > 0) {
       // Newest first (Polar lists by created_at DESC); more than one would mean an earlier lost
       // attempt also committed, and those extras are ours to remove.
       const [ours, ...extras] = appeared;
-      for (const extra of extras) await client.deleteWebhookEndpoint(extra.id).catch(() => undefined);
+      for (const extra of extras)
+        await client.deleteWebhookEndpoint(extra.id).catch(() => undefined);
       return ours;
     }
   }
@@ -176,7 +229,10 @@ async function createOrRecover(client: PolarClient, inputs: WebhookEndpointInput
 }
 
 /** Takes over an existing endpoint and brings it to the declared state, keeping its secret. */
-async function adoptEndpoint(client: PolarClient, inputs: WebhookEndpointInputs): Promise<PolarWebhookEndpoint> {
+async function adoptEndpoint(
+  client: PolarClient,
+  inputs: WebhookEndpointInputs,
+): Promise<PolarWebhookEndpoint> {
   const id = inputs.adoptId as string;
   let current: PolarWebhookEndpoint;
   try {

@@ -52,10 +52,16 @@ export interface RetryAttempt {
 export function retryDelayMs(attempt: RetryAttempt, policy: RetryPolicy): number | undefined {
   if (attempt.retry > policy.maxRetries) return undefined;
   const byStatus = attempt.statusCode !== undefined;
-  if (byStatus && !(RETRYABLE_STATUSES as readonly number[]).includes(attempt.statusCode as number)) {
+  if (
+    byStatus &&
+    !(RETRYABLE_STATUSES as readonly number[]).includes(attempt.statusCode as number)
+  ) {
     return undefined;
   }
-  if (!byStatus && !(RETRYABLE_ERROR_CODES as readonly string[]).includes(attempt.errorCode ?? "")) {
+  if (
+    !byStatus &&
+    !(RETRYABLE_ERROR_CODES as readonly string[]).includes(attempt.errorCode ?? "")
+  ) {
     return undefined;
   }
   if (attempt.method === "POST" && attempt.statusCode !== 429) return undefined;

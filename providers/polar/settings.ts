@@ -37,7 +37,8 @@ export class ProviderSettingsError extends Error {
 
 /** Stack config first (`polar:*`), then the environment (`POLAR_*`); read on every call. */
 export function resolveClientOptions(): PolarClientOptions {
-  const stored = ((globalThis as Record<string, unknown>)[SETTINGS_GLOBAL] ?? {}) as ProviderSettings;
+  const stored = ((globalThis as Record<string, unknown>)[SETTINGS_GLOBAL] ??
+    {}) as ProviderSettings;
   const accessToken = nonEmpty(stored.accessToken) ?? nonEmpty(process.env.POLAR_ACCESS_TOKEN);
   if (!accessToken) {
     throw new ProviderSettingsError(
@@ -59,7 +60,9 @@ export function resolveClientOptions(): PolarClientOptions {
       parsed = undefined;
     }
     if (!parsed || !/^https?:$/.test(parsed.protocol)) {
-      throw new ProviderSettingsError(`polar:apiUrl ${JSON.stringify(apiUrl)} is not an http(s) URL, e.g. https://sandbox-api.polar.sh.`);
+      throw new ProviderSettingsError(
+        `polar:apiUrl ${JSON.stringify(apiUrl)} is not an http(s) URL, e.g. https://sandbox-api.polar.sh.`,
+      );
     }
   }
   return { accessToken, server: server as PolarServer, ...(apiUrl ? { baseUrl: apiUrl } : {}) };

@@ -68,8 +68,16 @@ describe("PolarClient routes", () => {
     expect(await api.getWebhookEndpoint(created.id)).toEqual(created);
     expect((await api.listWebhookEndpoints()).items.map((e) => e.id)).toEqual([created.id]);
 
-    const updated = await api.updateWebhookEndpoint(created.id, { events: ["order.paid", "order.refunded"], enabled: false });
-    expect(updated).toMatchObject({ id: created.id, events: ["order.paid", "order.refunded"], enabled: false, secret: created.secret });
+    const updated = await api.updateWebhookEndpoint(created.id, {
+      events: ["order.paid", "order.refunded"],
+      enabled: false,
+    });
+    expect(updated).toMatchObject({
+      id: created.id,
+      events: ["order.paid", "order.refunded"],
+      enabled: false,
+      secret: created.secret,
+    });
     expect(updated.modified_at).not.toBeNull();
 
     const rotated = await api.resetWebhookEndpointSecret(created.id);
@@ -90,7 +98,8 @@ describe("PolarClient routes", () => {
   });
 
   it("follows pagination with Polar's maximum page size", async () => {
-    for (let i = 0; i < 230; i++) polar.insertEndpoint({ url: `https://example.com/${i}`, events: [] });
+    for (let i = 0; i < 230; i++)
+      polar.insertEndpoint({ url: `https://example.com/${i}`, events: [] });
     polar.resetRequests();
     const all = await client().listAllWebhookEndpoints();
     expect(all).toHaveLength(230);
@@ -103,13 +112,24 @@ describe("PolarClient routes", () => {
   });
 
   it("lists deliveries and redelivers events", async () => {
-    const endpoint = polar.insertEndpoint({ url: "https://example.com/hook", events: ["order.paid"] });
-    const event = polar.insertEvent({ endpointId: endpoint.id, type: "order.paid", payload: '{"type":"order.paid"}' });
+    const endpoint = polar.insertEndpoint({
+      url: "https://example.com/hook",
+      events: ["order.paid"],
+    });
+    const event = polar.insertEvent({
+      endpointId: endpoint.id,
+      type: "order.paid",
+      payload: '{"type":"order.paid"}',
+    });
     polar.insertDelivery({ eventId: event.id, succeeded: false, httpCode: 500 });
     const api = client();
     const deliveries = await api.listWebhookDeliveries({ endpointId: endpoint.id });
     expect(deliveries.items).toHaveLength(1);
-    expect(deliveries.items[0]).toMatchObject({ succeeded: false, http_code: 500, webhook_event: { id: event.id, type: "order.paid" } });
+    expect(deliveries.items[0]).toMatchObject({
+      succeeded: false,
+      http_code: 500,
+      webhook_event: { id: event.id, type: "order.paid" },
+    });
     await api.redeliverWebhookEvent(event.id);
     expect(polar.redeliveries.map((e) => e.id)).toEqual([event.id]);
   });
@@ -118,10 +138,19 @@ describe("PolarClient routes", () => {
 describe("PolarClient errors", () => {
   it("maps a 422 to PolarApiError with the offending field", async () => {
     const error = await rejection(
-      client().createWebhookEndpoint({ url: "https://example.com/", format: "raw", events: [], organization_id: polar.organizationId }),
+      client().createWebhookEndpoint({
+        url: "https://example.com/",
+        format: "raw",
+        events: [],
+        organization_id: polar.organizationId,
+      }),
     );
     expect(error).toBeInstanceOf(PolarApiError);
-    expect(error).toMatchObject({ status: 422, error: "PolarRequestValidationError", field: "organization_id" });
+    expect(error).toMatchObject({
+      status: 422,
+      error: "PolarRequestValidationError",
+      field: "organization_id",
+    });
     expect(error.message).toBe(
       "Polar API POST /v1/webhooks/endpoints failed: 422 PolarRequestValidationError; organization_id: Setting organization_id is disallowed when using an organization token.",
     );
@@ -130,7 +159,11 @@ describe("PolarClient errors", () => {
   it("maps 401 and 403 with a hint and without the token", async () => {
     const readOnly = polar.createToken({ kind: "organization", scopes: ["webhooks:read"] });
     const forbidden = await rejection(
-      client({ accessToken: readOnly }).createWebhookEndpoint({ url: "https://example.com/", format: "raw", events: [] }),
+      client({ accessToken: readOnly }).createWebhookEndpoint({
+        url: "https://example.com/",
+        format: "raw",
+        events: [],
+      }),
     );
     expect(forbidden).toMatchObject({ status: 403, error: "insufficient_scope" });
     expect(forbidden.message).toContain("lacks the webhooks:write scope");
@@ -150,7 +183,9 @@ describe("PolarClient errors", () => {
     const closed = await startPolarEmulator();
     const url = closed.url;
     await closed.close();
-    const error = await rejection(client({ baseUrl: url, retry: { maxRetries: 1, minDelayMs: 1 } }).listWebhookEndpoints());
+    const error = await rejection(
+      client({ baseUrl: url, retry: { maxRetries: 1, minDelayMs: 1 } }).listWebhookEndpoints(),
+    );
     expect(error).toBeInstanceOf(PolarConnectionError);
     expect(error).toMatchObject({ code: "ECONNREFUSED", method: "GET" });
     expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(polar.organizationToken);
@@ -175,7 +210,11 @@ describe("PolarClient retries", () => {
 
   it("retries a 429 on create, which Polar did not process", async () => {
     polar.faults.set({ rateLimit: { count: 1, retryAfterSeconds: 0, method: "POST" } });
-    await client().createWebhookEndpoint({ url: "https://example.com/", format: "raw", events: [] });
+    await client().createWebhookEndpoint({
+      url: "https://example.com/",
+      format: "raw",
+      events: [],
+    });
     expect(polar.requests.map((r) => [r.method, r.status])).toEqual([
       ["POST", 429],
       ["POST", 201],
@@ -186,7 +225,10 @@ describe("PolarClient retries", () => {
   it("retries 502/503/504 and dropped connections on reads and updates", async () => {
     const api = client();
     const endpoint = polar.insertEndpoint({ url: "https://example.com/hook", events: [] });
-    polar.faults.set({ serverError: { count: 3, status: 502 }, dropConnection: { count: 1, mode: "reset" } });
+    polar.faults.set({
+      serverError: { count: 3, status: 502 },
+      dropConnection: { count: 1, mode: "reset" },
+    });
     expect((await api.getWebhookEndpoint(endpoint.id)).id).toBe(endpoint.id);
     polar.faults.set({ serverError: { count: 1, status: 504, method: "PATCH" } });
     expect((await api.updateWebhookEndpoint(endpoint.id, { name: "x" })).name).toBe("x");
@@ -196,13 +238,19 @@ describe("PolarClient retries", () => {
   it("does not retry a create that may have been committed (5xx, lost answer)", async () => {
     const api = client();
     polar.faults.set({ serverError: { count: 1, status: 503, method: "POST" } });
-    expect(await rejection(api.createWebhookEndpoint({ url: "https://example.com/", format: "raw", events: [] }))).toMatchObject({
+    expect(
+      await rejection(
+        api.createWebhookEndpoint({ url: "https://example.com/", format: "raw", events: [] }),
+      ),
+    ).toMatchObject({
       status: 503,
     });
     polar.faults.set({ commitThenDrop: { count: 1, method: "POST" } });
-    expect(await rejection(api.createWebhookEndpoint({ url: "https://example.com/", format: "raw", events: [] }))).toBeInstanceOf(
-      PolarConnectionError,
-    );
+    expect(
+      await rejection(
+        api.createWebhookEndpoint({ url: "https://example.com/", format: "raw", events: [] }),
+      ),
+    ).toBeInstanceOf(PolarConnectionError);
     expect(polar.requests.filter((r) => r.method === "POST")).toHaveLength(2);
     expect(polar.endpoints()).toHaveLength(1);
   });

@@ -48,7 +48,11 @@ class Counter extends pulumi.dynamic.Resource {
   declare readonly token: pulumi.Output<string>;
   declare readonly readCount: pulumi.Output<number>;
 
-  constructor(name: string, args: { label: pulumi.Input<string> }, opts?: pulumi.CustomResourceOptions) {
+  constructor(
+    name: string,
+    args: { label: pulumi.Input<string> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
     super(
       counterProvider,
       name,
@@ -89,7 +93,11 @@ describe("Pulumi engine smoke test (real CLI, inline program, dynamic provider h
   it("stores the provider-generated secret encrypted in state", async () => {
     const token = (await engine.stack.outputs()).token.value as string;
     const files = await engine.allFiles();
-    expect(files.some((f) => f.path.endsWith(".json") && f.text.includes("pulumi-nodejs:dynamic/smoke:Counter"))).toBe(true);
+    expect(
+      files.some(
+        (f) => f.path.endsWith(".json") && f.text.includes("pulumi-nodejs:dynamic/smoke:Counter"),
+      ),
+    ).toBe(true);
     expect(files.filter((f) => f.text.includes(token)).map((f) => f.path)).toEqual([]);
   });
 

@@ -18,7 +18,11 @@ describe("WebhookEndpoint under faults", () => {
       program: async () => {
         const ids: Record<string, unknown> = {};
         for (const name of names) {
-          ids[name] = new WebhookEndpoint(name, { url: `https://example.com/${name}`, events: ["order.paid"], name }).id;
+          ids[name] = new WebhookEndpoint(name, {
+            url: `https://example.com/${name}`,
+            events: ["order.paid"],
+            name,
+          }).id;
         }
         return ids;
       },
@@ -48,13 +52,27 @@ describe("WebhookEndpoint under faults", () => {
     });
     const result = await engine.stack.up({ onOutput: log.onOutput });
     expect(result.summary.resourceChanges).toEqual({ create: 4 });
-    expect(polar.endpoints().map((e) => e.name).sort()).toEqual(["a", "b", "c"]);
+    expect(
+      polar
+        .endpoints()
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(["a", "b", "c"]);
     const statuses = polar.requests.map((r) => r.status);
     expect(statuses.filter((s) => s === 429)).toHaveLength(4);
     expect(statuses.filter((s) => s === 503)).toHaveLength(3);
     expect(statuses.filter((s) => s === null)).toHaveLength(2);
     const outputs = await engine.stack.outputs();
-    expect(Object.values(outputs).map((o) => o.value).sort()).toEqual(polar.endpoints().map((e) => e.id).sort());
+    expect(
+      Object.values(outputs)
+        .map((o) => o.value)
+        .sort(),
+    ).toEqual(
+      polar
+        .endpoints()
+        .map((e) => e.id)
+        .sort(),
+    );
   });
 
   it("leaves no duplicate when Polar commits a create but the answer is lost", async () => {
@@ -74,6 +92,8 @@ describe("WebhookEndpoint under faults", () => {
     const result = await engine.stack.up({ onOutput: log.onOutput });
     expect(result.summary.resourceChanges).toEqual({ create: 2 });
     expect(polar.endpoints()).toHaveLength(1);
-    expect(polar.requests.filter((r) => r.method === "POST").map((r) => r.status)).toEqual([502, 201]);
+    expect(polar.requests.filter((r) => r.method === "POST").map((r) => r.status)).toEqual([
+      502, 201,
+    ]);
   });
 });

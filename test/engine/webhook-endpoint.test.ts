@@ -19,7 +19,11 @@ describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
   beforeAll(async () => {
     polar = await startPolarEmulator();
     secrets.add(polar.organizationToken).add(polar.userToken);
-    desired = { url: "https://example.com/polar/webhooks", events: ["order.paid"], name: "ingress" };
+    desired = {
+      url: "https://example.com/polar/webhooks",
+      events: ["order.paid"],
+      name: "ingress",
+    };
     engine = await createEngineStack({
       projectName: "polar-endpoint-lifecycle",
       program: async () => {
@@ -45,7 +49,9 @@ describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
 
   async function stateOfEndpoint(): Promise<Record<string, unknown> | undefined> {
     const state = await engine.stack.exportStack();
-    const resource = (state.deployment.resources ?? []).find((r: { type: string }) => r.type === ENDPOINT_TYPE);
+    const resource = (state.deployment.resources ?? []).find(
+      (r: { type: string }) => r.type === ENDPOINT_TYPE,
+    );
     return resource;
   }
 
@@ -64,7 +70,9 @@ describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
       { where: "engine output", text: log.text() },
     ];
     const leaks = haystacks.flatMap(({ where, text }) =>
-      [...secrets].filter((secret) => text.includes(secret)).map((secret) => `${where} contains ${secret.slice(0, 10)}…`),
+      [...secrets]
+        .filter((secret) => text.includes(secret))
+        .map((secret) => `${where} contains ${secret.slice(0, 10)}…`),
     );
     expect(leaks).toEqual([]);
     // The secret outputs are there, as ciphertext.
@@ -85,7 +93,13 @@ describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
     expect(result.summary.resourceChanges).toEqual({ create: 2 });
     const [endpoint] = polar.endpoints();
     expect(polar.endpoints()).toHaveLength(1);
-    expect(endpoint).toMatchObject({ url: "https://example.com/polar/webhooks", name: "ingress", events: ["order.paid"], format: "raw", enabled: true });
+    expect(endpoint).toMatchObject({
+      url: "https://example.com/polar/webhooks",
+      name: "ingress",
+      events: ["order.paid"],
+      format: "raw",
+      enabled: true,
+    });
     firstId = endpoint.id;
     firstSecret = endpoint.secret;
     expect(result.outputs.id).toEqual({ value: firstId, secret: false });
@@ -93,7 +107,12 @@ describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
     expect(result.outputs.usesStandardWebhookSignature.value).toBe(true);
     // The create body carried no organization_id: organization tokens must omit it.
     const post = polar.requests.find((r) => r.method === "POST");
-    expect(post?.body).toEqual({ url: "https://example.com/polar/webhooks", format: "raw", events: ["order.paid"], name: "ingress" });
+    expect(post?.body).toEqual({
+      url: "https://example.com/polar/webhooks",
+      format: "raw",
+      events: ["order.paid"],
+      name: "ingress",
+    });
     await expectNoSecretInClear();
   });
 
@@ -128,7 +147,12 @@ describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
 
   it("replaces the endpoint when organizationId changes (user token)", async () => {
     await engine.stack.setConfig("polar:accessToken", { value: polar.userToken, secret: true });
-    desired = { url: "https://example.com/polar/webhooks", events: ["order.paid"], name: "ingress", organizationId: polar.organizationId };
+    desired = {
+      url: "https://example.com/polar/webhooks",
+      events: ["order.paid"],
+      name: "ingress",
+      organizationId: polar.organizationId,
+    };
     const same = await engine.stack.up({ onOutput: log.onOutput });
     expect(same.summary.resourceChanges).toEqual({ update: 1, same: 1 });
     expect(polar.getEndpoint(firstId)?.organization_id).toBe(polar.organizationId);
@@ -146,8 +170,15 @@ describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
   });
 
   it("notices an endpoint deleted behind Pulumi's back, and up recreates it", async () => {
-    await engine.stack.setConfig("polar:accessToken", { value: polar.organizationToken, secret: true });
-    desired = { url: "https://example.com/polar/webhooks", events: ["order.paid"], name: "ingress" };
+    await engine.stack.setConfig("polar:accessToken", {
+      value: polar.organizationToken,
+      secret: true,
+    });
+    desired = {
+      url: "https://example.com/polar/webhooks",
+      events: ["order.paid"],
+      name: "ingress",
+    };
     // Back to the organization token's organization (a replace), then delete out of band.
     await engine.stack.up({ onOutput: log.onOutput });
     const [before] = polar.endpoints();
@@ -187,7 +218,12 @@ describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
       secretGeneration: "legacy",
     });
     secrets.add(dashboardMade.secret);
-    desired = { url: "https://example.com/polar/webhooks", events: ["order.paid"], name: "ingress", adoptId: dashboardMade.id };
+    desired = {
+      url: "https://example.com/polar/webhooks",
+      events: ["order.paid"],
+      name: "ingress",
+      adoptId: dashboardMade.id,
+    };
     const result = await engine.stack.up({ onOutput: log.onOutput });
     expect(result.summary.resourceChanges).toEqual({ replace: 1, same: 1 });
     expect(polar.endpoints().map((e) => e.id)).toEqual([dashboardMade.id]);

@@ -43,16 +43,30 @@ describe("webhookEndpointProvider", () => {
       "PATCH /v1/webhooks/endpoints/{id} 200",
     ]);
     expect(polar.requests[2].body).toEqual({ enabled: false });
-    expect(result.outs).toMatchObject({ enabled: false, name: "off", organizationIdDeclared: false });
+    expect(result.outs).toMatchObject({
+      enabled: false,
+      name: "off",
+      organizationIdDeclared: false,
+    });
     expect(polar.getEndpoint(result.id)?.enabled).toBe(false);
   });
 
   it("sends organization_id with a user token", async () => {
     useToken(polar.userToken);
-    const result = await webhookEndpointProvider.create(inputs({ organizationId: polar.otherOrganizationId }));
+    const result = await webhookEndpointProvider.create(
+      inputs({ organizationId: polar.otherOrganizationId }),
+    );
     const post = polar.requests.find((r) => r.method === "POST");
-    expect(post?.body).toEqual({ url: "https://example.com/hook", format: "raw", events: ["order.paid"], organization_id: polar.otherOrganizationId });
-    expect(result.outs).toMatchObject({ organizationId: polar.otherOrganizationId, organizationIdDeclared: true });
+    expect(post?.body).toEqual({
+      url: "https://example.com/hook",
+      format: "raw",
+      events: ["order.paid"],
+      organization_id: polar.otherOrganizationId,
+    });
+    expect(result.outs).toMatchObject({
+      organizationId: polar.otherOrganizationId,
+      organizationIdDeclared: true,
+    });
   });
 
   it("reads a deleted endpoint as gone and deletes an already-deleted one without error", async () => {
@@ -64,7 +78,7 @@ describe("webhookEndpointProvider", () => {
     expect(polar.requests.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 404", "DELETE 404"]);
   });
 
-  it("clears a removed name with \"\" (Polar ignores null) and keeps the secret", async () => {
+  it('clears a removed name with "" (Polar ignores null) and keeps the secret', async () => {
     useToken(polar.organizationToken);
     const created = await webhookEndpointProvider.create(inputs({ name: "named" }));
     const updated = await webhookEndpointProvider.update(created.id, created.outs!, inputs());
@@ -76,19 +90,27 @@ describe("webhookEndpointProvider", () => {
     useToken(polar.organizationToken);
     const created = await webhookEndpointProvider.create(inputs());
     const before = created.outs!.secret;
-    const rotatedOutOfBand = await fetch(`${polar.url}/v1/webhooks/endpoints/${created.id}/secret`, {
-      method: "PATCH",
-      headers: { authorization: `Bearer ${polar.organizationToken}` },
-    }).then((r) => r.json() as Promise<{ secret: string }>);
+    const rotatedOutOfBand = await fetch(
+      `${polar.url}/v1/webhooks/endpoints/${created.id}/secret`,
+      {
+        method: "PATCH",
+        headers: { authorization: `Bearer ${polar.organizationToken}` },
+      },
+    ).then((r) => r.json() as Promise<{ secret: string }>);
     const read = await webhookEndpointProvider.read(created.id, created.outs);
     expect(read.props).toMatchObject({ secret: rotatedOutOfBand.secret, previousSecret: before });
   });
 
   it("refuses to adopt an endpoint of another organization", async () => {
     useToken(polar.userToken);
-    const foreign = polar.insertEndpoint({ url: "https://example.com/x", organizationId: polar.otherOrganizationId });
+    const foreign = polar.insertEndpoint({
+      url: "https://example.com/x",
+      organizationId: polar.otherOrganizationId,
+    });
     await expect(
-      webhookEndpointProvider.create(inputs({ adoptId: foreign.id, organizationId: polar.organizationId })),
+      webhookEndpointProvider.create(
+        inputs({ adoptId: foreign.id, organizationId: polar.organizationId }),
+      ),
     ).rejects.toThrow(
       `adoptId ${foreign.id} belongs to organization ${polar.otherOrganizationId}, but organizationId is ${polar.organizationId}; set organizationId to the endpoint's organization or adopt another endpoint.`,
     );
@@ -99,7 +121,8 @@ describe("webhookEndpointProvider", () => {
     useToken("polar_oat_not_accepted_by_the_emulator");
     await webhookEndpointProvider.configure({
       config: {
-        get: (key: string) => ({ "polar:accessToken": polar.organizationToken, "polar:apiUrl": polar.url })[key],
+        get: (key: string) =>
+          ({ "polar:accessToken": polar.organizationToken, "polar:apiUrl": polar.url })[key],
         require: (key: string) => key,
       },
     });
@@ -122,7 +145,9 @@ describe("webhookEndpointProvider", () => {
   it("rejects an unknown polar:server", async () => {
     useToken(polar.organizationToken);
     process.env.POLAR_SERVER = "staging";
-    await expect(webhookEndpointProvider.read("00000000-0000-4000-8000-000000000000")).rejects.toThrow(
+    await expect(
+      webhookEndpointProvider.read("00000000-0000-4000-8000-000000000000"),
+    ).rejects.toThrow(
       'polar:server is "staging"; use "sandbox" or "production" (pulumi config set polar:server sandbox).',
     );
   });

@@ -16,12 +16,20 @@ describe("checkWebhookEndpointInputs", () => {
     );
     expect(result).toEqual({
       failures: [],
-      inputs: { url: "https://example.com/", events: ["order.paid", "checkout.created"], format: "raw", enabled: true },
+      inputs: {
+        url: "https://example.com/",
+        events: ["order.paid", "checkout.created"],
+        format: "raw",
+        enabled: true,
+      },
     });
   });
 
   it("detects the format from Slack and Discord URLs unless one is given", () => {
-    const slack = checkWebhookEndpointInputs({ url: "https://hooks.slack.com/services/T/B/X", events: [] }, "organization");
+    const slack = checkWebhookEndpointInputs(
+      { url: "https://hooks.slack.com/services/T/B/X", events: [] },
+      "organization",
+    );
     expect(slack.inputs.format).toBe("slack");
     const explicit = checkWebhookEndpointInputs(
       { url: "https://hooks.slack.com/services/T/B/X", events: [], format: "raw" },
@@ -44,22 +52,48 @@ describe("checkWebhookEndpointInputs", () => {
       "organization",
     );
     expect(failures).toEqual([
-      { property: "url", reason: 'url "http://example.com/hook" uses http; Polar only delivers to https URLs.' },
-      { property: "events[0]", reason: 'events[0] "order.payed" is not a Polar event type; did you mean "order.paid"?' },
+      {
+        property: "url",
+        reason: 'url "http://example.com/hook" uses http; Polar only delivers to https URLs.',
+      },
+      {
+        property: "events[0]",
+        reason: 'events[0] "order.payed" is not a Polar event type; did you mean "order.paid"?',
+      },
       {
         property: "events[1]",
-        reason: expect.stringMatching(/^events\[1\] "banana" is not a Polar event type; allowed: checkout\.created, .*organization\.updated\.$/),
+        reason: expect.stringMatching(
+          /^events\[1\] "banana" is not a Polar event type; allowed: checkout\.created, .*organization\.updated\.$/,
+        ),
       },
-      { property: "format", reason: 'format "teams" is not supported; use one of raw, slack, discord (or omit it to detect Slack/Discord from the url).' },
+      {
+        property: "format",
+        reason:
+          'format "teams" is not supported; use one of raw, slack, discord (or omit it to detect Slack/Discord from the url).',
+      },
       { property: "enabled", reason: 'enabled must be true or false (got "yes").' },
-      { property: "apiVersion", reason: 'apiVersion "2025-01" is not a Polar API version; use one of 2026-04, 2026-10, 2027-01.' },
-      { property: "adoptId", reason: 'adoptId "not-an-id" is not a Polar webhook endpoint id (a UUID, shown in the dashboard and by the API).' },
-      { property: "secretRotation", reason: 'secretRotation must be a string or number marker, e.g. "2026-11" (got {"at":1}).' },
+      {
+        property: "apiVersion",
+        reason:
+          'apiVersion "2025-01" is not a Polar API version; use one of 2026-04, 2026-10, 2027-01.',
+      },
+      {
+        property: "adoptId",
+        reason:
+          'adoptId "not-an-id" is not a Polar webhook endpoint id (a UUID, shown in the dashboard and by the API).',
+      },
+      {
+        property: "secretRotation",
+        reason: 'secretRotation must be a string or number marker, e.g. "2026-11" (got {"at":1}).',
+      },
     ]);
   });
 
   it("rejects localhost and private URLs with the fix", () => {
-    const { failures } = checkWebhookEndpointInputs({ url: "https://localhost:3000/", events: [] }, "organization");
+    const { failures } = checkWebhookEndpointInputs(
+      { url: "https://localhost:3000/", events: [] },
+      "organization",
+    );
     expect(failures).toEqual([
       {
         property: "url",
@@ -70,7 +104,10 @@ describe("checkWebhookEndpointInputs", () => {
   });
 
   it("forbids organizationId with an organization token and requires it with a user token", () => {
-    const withOat = checkWebhookEndpointInputs({ url: "https://example.com/", events: [], organizationId: ORG }, "organization");
+    const withOat = checkWebhookEndpointInputs(
+      { url: "https://example.com/", events: [], organizationId: ORG },
+      "organization",
+    );
     expect(withOat.failures).toEqual([
       {
         property: "organizationId",
@@ -78,19 +115,40 @@ describe("checkWebhookEndpointInputs", () => {
           "organizationId must be omitted with an organization access token (polar_oat_…): the endpoint always belongs to the token's organization. Remove organizationId, or use a personal access token.",
       },
     ]);
-    const userWithout = checkWebhookEndpointInputs({ url: "https://example.com/", events: [] }, "user");
+    const userWithout = checkWebhookEndpointInputs(
+      { url: "https://example.com/", events: [] },
+      "user",
+    );
     expect(userWithout.failures.map((f) => f.property)).toEqual(["organizationId"]);
-    const userWith = checkWebhookEndpointInputs({ url: "https://example.com/", events: [], organizationId: ORG.toUpperCase() }, "user");
+    const userWith = checkWebhookEndpointInputs(
+      { url: "https://example.com/", events: [], organizationId: ORG.toUpperCase() },
+      "user",
+    );
     expect(userWith).toEqual({
       failures: [],
-      inputs: { url: "https://example.com/", events: [], format: "raw", enabled: true, organizationId: ORG },
+      inputs: {
+        url: "https://example.com/",
+        events: [],
+        format: "raw",
+        enabled: true,
+        organizationId: ORG,
+      },
     });
   });
 
   it("lets unknown values through at preview", () => {
-    const { inputs, failures } = checkWebhookEndpointInputs({ url: UNKNOWN, events: UNKNOWN, name: UNKNOWN }, "organization");
+    const { inputs, failures } = checkWebhookEndpointInputs(
+      { url: UNKNOWN, events: UNKNOWN, name: UNKNOWN },
+      "organization",
+    );
     expect(failures).toEqual([]);
-    expect(inputs).toEqual({ url: UNKNOWN, events: [UNKNOWN], format: "raw", enabled: true, name: UNKNOWN });
+    expect(inputs).toEqual({
+      url: UNKNOWN,
+      events: [UNKNOWN],
+      format: "raw",
+      enabled: true,
+      name: UNKNOWN,
+    });
   });
 });
 
@@ -118,7 +176,11 @@ const same = {
 
 describe("diffWebhookEndpoint", () => {
   it("finds no change when only event order differs", () => {
-    expect(diffWebhookEndpoint(stored, same)).toEqual({ updates: [], replaces: [], rotateSecret: false });
+    expect(diffWebhookEndpoint(stored, same)).toEqual({
+      updates: [],
+      replaces: [],
+      rotateSecret: false,
+    });
   });
 
   it("updates url, events, format, name, enabled and apiVersion in place", () => {
@@ -141,16 +203,22 @@ describe("diffWebhookEndpoint", () => {
     expect(diffWebhookEndpoint({ ...stored, enabled: false }, same).updates).toEqual(["enabled"]);
   });
 
-  it("treats a removed name as clearing it (Polar stores \"\")", () => {
+  it('treats a removed name as clearing it (Polar stores "")', () => {
     expect(diffWebhookEndpoint(stored, { ...same, name: undefined }).updates).toEqual(["name"]);
-    expect(diffWebhookEndpoint({ ...stored, name: "" }, { ...same, name: undefined }).updates).toEqual([]);
+    expect(
+      diffWebhookEndpoint({ ...stored, name: "" }, { ...same, name: undefined }).updates,
+    ).toEqual([]);
   });
 
   it("replaces on a new organizationId or adoptId, never on other fields", () => {
     const other = "9f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
-    expect(diffWebhookEndpoint(stored, { ...same, organizationId: other }).replaces).toEqual(["organizationId"]);
+    expect(diffWebhookEndpoint(stored, { ...same, organizationId: other }).replaces).toEqual([
+      "organizationId",
+    ]);
     expect(diffWebhookEndpoint(stored, { ...same, organizationId: ORG }).replaces).toEqual([]);
-    expect(diffWebhookEndpoint({ ...stored, adoptId: ORG }, { ...same, adoptId: other }).replaces).toEqual(["adoptId"]);
+    expect(
+      diffWebhookEndpoint({ ...stored, adoptId: ORG }, { ...same, adoptId: other }).replaces,
+    ).toEqual(["adoptId"]);
     expect(diffWebhookEndpoint({ ...stored, adoptId: ORG }, same).replaces).toEqual([]);
   });
 
@@ -160,7 +228,10 @@ describe("diffWebhookEndpoint", () => {
       replaces: [],
       rotateSecret: true,
     });
-    expect(diffWebhookEndpoint({ ...stored, secretRotation: "1" }, { ...same, secretRotation: "1" }).rotateSecret).toBe(false);
+    expect(
+      diffWebhookEndpoint({ ...stored, secretRotation: "1" }, { ...same, secretRotation: "1" })
+        .rotateSecret,
+    ).toBe(false);
     expect(diffWebhookEndpoint({ ...stored, secretRotation: "1" }, same)).toEqual({
       updates: ["secretRotation"],
       replaces: [],

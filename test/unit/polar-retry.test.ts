@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from "../../providers/polar";
 
-const policy: RetryPolicy = { maxRetries: 3, minDelayMs: 100, maxDelayMs: 10_000, totalBudgetMs: 20_000 };
+const policy: RetryPolicy = {
+  maxRetries: 3,
+  minDelayMs: 100,
+  maxDelayMs: 10_000,
+  totalBudgetMs: 20_000,
+};
 const base = { method: "GET", retry: 1, elapsedMs: 0, random: 1, now: 0 };
 
 describe("retryDelayMs", () => {
@@ -23,13 +28,19 @@ describe("retryDelayMs", () => {
 
   it("retries connection resets and timeouts for idempotent methods", () => {
     expect(retryDelayMs({ ...base, method: "PATCH", errorCode: "ECONNRESET" }, policy)).toBe(100);
-    expect(retryDelayMs({ ...base, method: "DELETE", errorCode: "UND_ERR_HEADERS_TIMEOUT" }, policy)).toBe(100);
+    expect(
+      retryDelayMs({ ...base, method: "DELETE", errorCode: "UND_ERR_HEADERS_TIMEOUT" }, policy),
+    ).toBe(100);
   });
 
   it("retries a POST only on 429, since Polar may have committed it otherwise", () => {
-    expect(retryDelayMs({ ...base, method: "POST", statusCode: 429, retryAfter: "1" }, policy)).toBe(1000);
+    expect(
+      retryDelayMs({ ...base, method: "POST", statusCode: 429, retryAfter: "1" }, policy),
+    ).toBe(1000);
     expect(retryDelayMs({ ...base, method: "POST", statusCode: 503 }, policy)).toBeUndefined();
-    expect(retryDelayMs({ ...base, method: "POST", errorCode: "ECONNRESET" }, policy)).toBeUndefined();
+    expect(
+      retryDelayMs({ ...base, method: "POST", errorCode: "ECONNRESET" }, policy),
+    ).toBeUndefined();
   });
 
   it("never retries other 4xx or unknown errors", () => {
@@ -42,10 +53,14 @@ describe("retryDelayMs", () => {
   it("stops after maxRetries, past maxDelay and past the time budget", () => {
     expect(retryDelayMs({ ...base, statusCode: 503, retry: 4 }, policy)).toBeUndefined();
     expect(retryDelayMs({ ...base, statusCode: 429, retryAfter: "11" }, policy)).toBeUndefined();
-    expect(retryDelayMs({ ...base, statusCode: 429, retryAfter: "5", elapsedMs: 16_000 }, policy)).toBeUndefined();
+    expect(
+      retryDelayMs({ ...base, statusCode: 429, retryAfter: "5", elapsedMs: 16_000 }, policy),
+    ).toBeUndefined();
   });
 
   it("has a default budget that fits a minute-long Retry-After", () => {
-    expect(retryDelayMs({ ...base, statusCode: 429, retryAfter: "60" }, DEFAULT_RETRY_POLICY)).toBe(60_000);
+    expect(retryDelayMs({ ...base, statusCode: 429, retryAfter: "60" }, DEFAULT_RETRY_POLICY)).toBe(
+      60_000,
+    );
   });
 });

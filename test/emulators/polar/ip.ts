@@ -68,8 +68,7 @@ const IPV4_LOOPBACK = parseCidr("127.0.0.0/8", IPV4_BITS);
 const IPV6_LOOPBACK = parseCidr("::1/128", IPV6_BITS);
 
 export type IpLiteral =
-  | { readonly version: 4; readonly value: bigint }
-  | { readonly version: 6; readonly value: bigint };
+  { readonly version: 4; readonly value: bigint } | { readonly version: 6; readonly value: bigint };
 
 /** Parses a URL host as an IP literal; returns undefined for domain names. */
 export function parseIpHost(host: string): IpLiteral | undefined {
