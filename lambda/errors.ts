@@ -1,14 +1,9 @@
 /**
- * One error class per way a delivery can fail, and the single place where a failure becomes an HTTP
- * status.
- *
- * Messages are short and fixed (like standard-webhooks' "No matching signature found") because they
- * end up in logs: they must never carry the secret, a computed signature or any part of the body.
- * When wrapping a lower-level error, keep it as `cause`; the logger only records the cause's
- * `name`/code, never its message (a JSON `SyntaxError` message quotes the body).
+ * One error class per way a delivery can fail, and the one place where a failure becomes a status.
+ * Messages are fixed because they are logged: never the secret, a signature or the body. A wrapped
+ * error stays as `cause`, of which only the name/code is logged.
  */
 
-/** Outcome of one request, as logged and as returned in an error body. Closed set. */
 export const OUTCOME = {
   ENQUEUED: "enqueued",
   METHOD_NOT_ALLOWED: "method_not_allowed",
@@ -20,16 +15,15 @@ export const OUTCOME = {
   BODY_NOT_ENQUEUEABLE: "body_not_enqueueable",
   SECRET_UNAVAILABLE: "secret_unavailable",
   ENQUEUE_FAILED: "enqueue_failed",
+  DEADLINE_EXCEEDED: "deadline_exceeded",
   MISCONFIGURED: "misconfigured",
   INTERNAL_ERROR: "internal_error",
 } as const;
 export type Outcome = (typeof OUTCOME)[keyof typeof OUTCOME];
 
 /**
- * The status of each outcome. Polar retries every non-2xx, so the split between 4xx and 5xx is for
- * humans (delivery log, alarms): 4xx = "this request will never be accepted", 5xx = "we could not
- * take it right now". Only `enqueued` is 2xx, and it is returned only after SQS acknowledged the
- * SendMessage.
+ * Polar retries every non-2xx, so 4xx vs 5xx is for humans: 4xx = never acceptable, 5xx = not
+ * right now. Only `enqueued` is 2xx, after SQS acknowledged the message.
  */
 export const STATUS_BY_OUTCOME = {
   enqueued: 202,
@@ -39,14 +33,12 @@ export const STATUS_BY_OUTCOME = {
   invalid_signature: 403,
   stale_timestamp: 403,
   not_a_polar_event: 400,
-  // Signed, JSON, has a type, but contains characters SQS refuses (U+FFFE/U+FFFF). Retrying cannot
-  // help.
+  // U+FFFE/U+FFFF: SQS would refuse it on every retry.
   body_not_enqueueable: 400,
   secret_unavailable: 503,
   enqueue_failed: 503,
-  // A deployment mistake (e.g. QUEUE_URL unset). 500 rather than 503 so it is not mistaken for an
-  // AWS outage; Polar retries it all the same, so fixing the configuration within ~30 min loses
-  // nothing.
+  deadline_exceeded: 503,
+  // 500, not 503, so a deployment mistake is not mistaken for an AWS outage.
   misconfigured: 500,
   internal_error: 500,
 } as const satisfies Record<Outcome, number>;
@@ -55,7 +47,6 @@ export abstract class ReceiverError extends Error {
   abstract readonly outcome: Outcome;
 }
 
-/** The request is not a POST. */
 export class MethodNotAllowedError extends ReceiverError {
   readonly outcome = OUTCOME.METHOD_NOT_ALLOWED;
   constructor(message = "Method not allowed", options?: ErrorOptions) {
@@ -64,7 +55,6 @@ export class MethodNotAllowedError extends ReceiverError {
   }
 }
 
-/** The decoded body exceeds what one SQS message can hold. */
 export class PayloadTooLargeError extends ReceiverError {
   readonly outcome = OUTCOME.PAYLOAD_TOO_LARGE;
   constructor(message = "Payload too large", options?: ErrorOptions) {
@@ -73,7 +63,6 @@ export class PayloadTooLargeError extends ReceiverError {
   }
 }
 
-/** `webhook-id`, `webhook-timestamp` or `webhook-signature` is absent or empty. */
 export class MissingHeadersError extends ReceiverError {
   readonly outcome = OUTCOME.MISSING_HEADERS;
   constructor(message = "Missing required headers", options?: ErrorOptions) {
@@ -82,10 +71,7 @@ export class MissingHeadersError extends ReceiverError {
   }
 }
 
-/**
- * The signature headers or the body cannot be verified at all (garbled timestamp, oversized id,
- * non-UTF-8).
- */
+/** Headers or body that cannot be verified at all (garbled timestamp, non-UTF-8, …). */
 export class InvalidSignatureError extends ReceiverError {
   readonly outcome = OUTCOME.INVALID_SIGNATURE;
   constructor(message = "Invalid signature", options?: ErrorOptions) {
@@ -94,9 +80,7 @@ export class InvalidSignatureError extends ReceiverError {
   }
 }
 
-/**
- * Well-formed, fresh delivery, but none of the candidate keys produced any of its `v1` signatures.
- */
+/** Well-formed and fresh, but no key matched: the only failure a newer secret could fix. */
 export class NoMatchingSignatureError extends InvalidSignatureError {
   constructor(message = "No matching signature found", options?: ErrorOptions) {
     super(message, options);
@@ -104,7 +88,6 @@ export class NoMatchingSignatureError extends InvalidSignatureError {
   }
 }
 
-/** `webhook-timestamp` is more than the tolerance away from now, in either direction. */
 export class StaleTimestampError extends ReceiverError {
   readonly outcome = OUTCOME.STALE_TIMESTAMP;
   constructor(message = "Message timestamp outside tolerance", options?: ErrorOptions) {
@@ -113,7 +96,6 @@ export class StaleTimestampError extends ReceiverError {
   }
 }
 
-/** Correctly signed, but not a Polar event envelope (not JSON, not an object, no string `type`). */
 export class NotAPolarEventError extends ReceiverError {
   readonly outcome = OUTCOME.NOT_A_POLAR_EVENT;
   constructor(message = "Body is not a Polar event", options?: ErrorOptions) {
@@ -122,9 +104,6 @@ export class NotAPolarEventError extends ReceiverError {
   }
 }
 
-/**
- * Correctly signed Polar event whose body SQS would reject (characters outside SQS's allowed set).
- */
 export class BodyNotEnqueueableError extends ReceiverError {
   readonly outcome = OUTCOME.BODY_NOT_ENQUEUEABLE;
   constructor(message = "Body contains characters SQS does not accept", options?: ErrorOptions) {
@@ -133,7 +112,6 @@ export class BodyNotEnqueueableError extends ReceiverError {
   }
 }
 
-/** The signing secrets could not be loaded (SSM error, missing parameter, malformed value). */
 export class SecretUnavailableError extends ReceiverError {
   readonly outcome = OUTCOME.SECRET_UNAVAILABLE;
   constructor(message = "Webhook secret unavailable", options?: ErrorOptions) {
@@ -142,7 +120,7 @@ export class SecretUnavailableError extends ReceiverError {
   }
 }
 
-/** SendMessage failed or returned no MessageId: the message is not known to be durably stored. */
+/** SendMessage failed or returned no MessageId: the message is not known to be stored. */
 export class EnqueueError extends ReceiverError {
   readonly outcome = OUTCOME.ENQUEUE_FAILED;
   constructor(message = "Could not enqueue the webhook", options?: ErrorOptions) {
@@ -151,10 +129,19 @@ export class EnqueueError extends ReceiverError {
   }
 }
 
-/**
- * Required environment is missing or contradictory. The message names the variables (never their
- * values).
- */
+/** The request's time budget ran out during `call` (an AWS operation name). */
+export class DeadlineExceededError extends ReceiverError {
+  readonly outcome = OUTCOME.DEADLINE_EXCEEDED;
+  constructor(
+    readonly call: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Deadline exceeded during ${call}`, options);
+    this.name = "DeadlineExceededError";
+  }
+}
+
+/** Missing or contradictory environment; the message names variables, never values. */
 export class ConfigError extends ReceiverError {
   readonly outcome = OUTCOME.MISCONFIGURED;
   constructor(message: string, options?: ErrorOptions) {
@@ -163,9 +150,6 @@ export class ConfigError extends ReceiverError {
   }
 }
 
-/**
- * Maps any thrown value to its outcome; unknown errors are internal errors (500, Polar retries).
- */
 export function outcomeOf(error: unknown): Outcome {
   return error instanceof ReceiverError ? error.outcome : OUTCOME.INTERNAL_ERROR;
 }

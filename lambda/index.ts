@@ -1,59 +1,22 @@
 /**
- * Public API of the receiver. Other parts of the project import lambda only through this file.
- *
- * - `handler` / `createHandler`: the Lambda (API Gateway HTTP API payload 2.0 → verify → SQS).
- * - `buildReceiverBundle`: the esbuild bundle the infra component deploys (`index.js`, handler
- *   `index.handler`).
- * - `startLocalReceiver`: the same handler over HTTP (`npm run receiver`), for tunnels and pipeline
- *   tests.
- * - verification helpers, pure: `candidateKeys`, `verifyDelivery`, `parsePolarEvent`, …
+ * What other parts use from lambda/. It must not import `handler.ts`, which builds the Lambda's AWS
+ * clients: the Pulumi program imports this file.
  */
+export { buildReceiverBundle, type ReceiverBundle } from "./bundle";
 export {
-  createHandler,
-  ENV,
-  handler,
-  secretSourceFromEnv,
-  writeJsonLine,
-  type Environment,
-  type ReceiverHandler,
-  type ReceiverOptions,
-  type ReceiverResult,
-  type RequestLogEntry,
-  type RequestLogger,
-  type SecretSource,
-} from "./handler";
-export {
-  buildReceiverBundle,
-  RECEIVER_ENTRY_POINT,
-  type ReceiverBundle,
-  type ReceiverBundleOptions,
-} from "./bundle";
-export {
-  startLocalReceiver,
-  toApiGatewayEvent,
-  type LocalReceiver,
-  type LocalReceiverOptions,
-} from "./local-server";
-export {
-  candidateKeys,
-  decodeBody,
-  MAX_BODY_BYTES,
-  normalizeHeaders,
-  parsePolarEvent,
-  requireWebhookHeaders,
-  SECRET_SLOT,
-  SIGNING_SCHEME,
-  SQS_MAX_MESSAGE_BYTES,
-  verifyDelivery,
-  WEBHOOK_HEADERS,
-  WEBHOOK_TOLERANCE_IN_SECONDS,
-  type CandidateKey,
-  type PolarEvent,
-  type SecretSlot,
-  type SigningScheme,
-  type VerifiedDelivery,
-  type WebhookSecrets,
-} from "./verify";
+  BodyNotEnqueueableError,
+  ConfigError,
+  InvalidSignatureError,
+  MissingHeadersError,
+  NoMatchingSignatureError,
+  NotAPolarEventError,
+  SecretUnavailableError,
+  StaleTimestampError,
+} from "./errors";
+export { startLocalReceiver, toApiGatewayEvent, type LocalReceiver } from "./local-server";
+export type { RequestLogEntry } from "./log";
+export { buildSendMessageInput } from "./queue";
+export { createHandler, ENV, type ReceiverOptions, type ReceiverResult } from "./receiver";
 export {
   DEFAULT_MIN_FORCED_REFRESH_INTERVAL_SECONDS,
   DEFAULT_SECRET_TTL_SECONDS,
@@ -61,30 +24,15 @@ export {
   SsmSecretProvider,
   StaticSecretProvider,
   type SecretProvider,
-  type SsmSecretProviderOptions,
 } from "./secrets";
 export {
-  buildSendMessageInput,
-  isFifoQueueUrl,
-  MESSAGE_ATTRIBUTES,
-  SqsEnqueuer,
-  type EnqueueRequest,
-  type SqsEnqueuerOptions,
-} from "./queue";
-export {
-  BodyNotEnqueueableError,
-  ConfigError,
-  EnqueueError,
-  InvalidSignatureError,
-  MethodNotAllowedError,
-  MissingHeadersError,
-  NoMatchingSignatureError,
-  NotAPolarEventError,
-  OUTCOME,
-  PayloadTooLargeError,
-  ReceiverError,
-  SecretUnavailableError,
-  StaleTimestampError,
-  STATUS_BY_OUTCOME,
-  type Outcome,
-} from "./errors";
+  candidateKeys,
+  decodeBody,
+  MAX_BODY_BYTES,
+  normalizeHeaders,
+  parsePolarEvent,
+  SQS_MAX_MESSAGE_BYTES,
+  verifyDelivery,
+  WEBHOOK_TOLERANCE_IN_SECONDS,
+  type CandidateKey,
+} from "./verify";

@@ -1,15 +1,8 @@
 /**
- * The receiver Lambda over plain HTTP, for local development: `npm run receiver`, then point
- * `polar listen http://localhost:3000/` or `ngrok http 3000` at it.
- *
- * Each request becomes an API Gateway HTTP API (payload 2.0) event — raw body bytes, lower-case
- * headers, base64 when API Gateway would consider the body binary — and goes through the very same
- * `createHandler` as in AWS.
- *
- * Environment: POLAR_WEBHOOK_SECRET or WEBHOOK_SECRET_PARAMETER (one is required; clear error
- * otherwise), PORT (default 3000; 0 picks a free port), QUEUE_URL (optional: any SQS endpoint via
- * AWS_ENDPOINT_URL_SQS/AWS_REGION). Without QUEUE_URL an embedded SQS server (fauxqs, in-process)
- * holds the messages, and each one is printed.
+ * The receiver over plain HTTP for local development (`npm run receiver`, then `polar listen` or
+ * `ngrok http 3000`): each request becomes the API Gateway payload 2.0 event AWS would send and goes
+ * through the same `createHandler`. Environment: the secret variables, PORT (default 3000), and
+ * optionally QUEUE_URL; without it an embedded fauxqs queue holds and prints the messages.
  */
 import { isUtf8 } from "node:buffer";
 import { randomUUID } from "node:crypto";
@@ -20,20 +13,19 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 // fauxqs is ESM-only: resolve its types with the "import" condition from this CommonJS module.
 import type { FauxqsServer } from "fauxqs" with { "resolution-mode": "import" };
 import { ConfigError } from "./errors";
+import type { RequestLogger } from "./log";
+import { MESSAGE_ATTRIBUTES } from "./queue";
 import {
   createHandler,
   ENV,
   secretSourceFromEnv,
   type Environment,
   type ReceiverHandler,
-  type RequestLogger,
-} from "./handler";
-import { MESSAGE_ATTRIBUTES } from "./queue";
+} from "./receiver";
 
 export const DEFAULT_PORT = 3000;
-/** The embedded queue's name (standard queue: what the component deploys by default). */
 export const EMBEDDED_QUEUE_NAME = "polar-webhooks";
-/** API Gateway HTTP API's own payload limit; the handler applies the (smaller) SQS limit itself. */
+/** API Gateway's own payload limit; the handler applies the smaller SQS one. */
 export const LOCAL_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 const PRINT_INTERVAL_MS = 250;
 const PRINTED_BODY_CHARS = 2_000;
@@ -42,36 +34,26 @@ const FORCE_CLOSE_AFTER_MS = 5_000;
 export interface LocalReceiverOptions {
   /** Default: env PORT, else 3000. 0 = a free port. */
   readonly port?: number;
-  /**
-   * Interface to bind; default all interfaces (so `localhost` works whether it resolves to IPv4 or
-   * IPv6).
-   */
+  /** Default all interfaces, so `localhost` works whether it resolves to IPv4 or IPv6. */
   readonly host?: string;
-  /** Default `process.env`. */
   readonly env?: Environment;
-  /** Where the handler's JSON log lines go (default stdout). */
   readonly log?: RequestLogger;
-  /** Where human-readable lines go: banner, embedded-queue messages (default console.log). */
+  /** Human-readable lines: banner, embedded-queue messages (default console.log). */
   readonly print?: (line: string) => void;
 }
 
 export interface LocalReceiver {
-  /** Base URL on 127.0.0.1, e.g. `http://127.0.0.1:3000/`. */
+  /** e.g. `http://127.0.0.1:3000/`. */
   readonly url: string;
   readonly port: number;
   readonly queueUrl: string;
-  /** The embedded SQS endpoint (fauxqs) when QUEUE_URL was not set; undefined otherwise. */
+  /** Set when QUEUE_URL was not. */
   readonly embeddedSqsEndpoint: string | undefined;
-  /**
-   * Stops accepting, lets in-flight requests finish (forcing after 5 s), stops the embedded queue.
-   */
+  /** Lets in-flight requests finish (forcing after 5 s), then stops the embedded queue. */
   close(): Promise<void>;
 }
 
-/**
- * Starts the server. Throws ConfigError (naming the variable) before binding anything if the env is
- * incomplete.
- */
+/** Throws ConfigError before binding anything if the environment is incomplete. */
 export async function startLocalReceiver(
   options: LocalReceiverOptions = {},
 ): Promise<LocalReceiver> {
@@ -84,15 +66,13 @@ export async function startLocalReceiver(
   let sqsClientConfig: SQSClientConfig | undefined;
   let embedded: { server: FauxqsServer; timer: NodeJS.Timeout } | undefined;
   if (!queueUrl) {
-    // fauxqs is ESM-only; a dynamic import keeps this CommonJS module loadable (and fauxqs out of
-    // the Lambda bundle).
+    // fauxqs is ESM-only: a dynamic import keeps this CommonJS module loadable.
     const { startFauxqs } = await import("fauxqs");
     const server = await startFauxqs({ port: 0, logger: false });
     queueUrl = server.createQueue(EMBEDDED_QUEUE_NAME, {
       attributes: { MaximumMessageSize: "1048576" },
     }).queueUrl;
-    // Explicit endpoint and dummy credentials: the embedded queue must not depend on (or use) real
-    // AWS settings.
+    // Never real AWS settings for the embedded queue.
     sqsClientConfig = {
       endpoint: server.address,
       region: "us-east-1",
@@ -189,10 +169,7 @@ async function serve(
   response.end(result.body ?? "");
 }
 
-/**
- * Reads the whole body, but keeps at most `limit` bytes (the rest is drained so the client still
- * gets an answer).
- */
+/** Keeps at most `limit` bytes but drains the rest, so the client still gets an answer. */
 function readBody(
   request: http.IncomingMessage,
   limit: number,
@@ -217,27 +194,23 @@ function readBody(
 
 export interface LocalRequest {
   readonly method: string;
-  /** Path and query, as in `IncomingMessage.url`. */
+  /** Path and query. */
   readonly url: string;
   readonly httpVersion?: string;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: Buffer;
   readonly sourceIp?: string;
-  /** Milliseconds clock for `requestContext.time*` (default Date.now). */
+  /** For `requestContext.time*` (default Date.now()). */
   readonly now?: number;
 }
 
 /**
- * Content types API Gateway passes as UTF-8 text; everything else, a missing content type included,
- * arrives base64-encoded (measured on AWS, see webhook-ingress.md §3.1). Text that is not valid
- * UTF-8 is base64 too, so no byte is ever lost.
+ * API Gateway passes these as UTF-8 text and base64-encodes the rest, a missing content type
+ * included (measured on AWS, ministack PR #766). Invalid UTF-8 goes as base64 too.
  */
 const TEXT_CONTENT_TYPE =
   /^(text\/[^;]+|application\/(json|xml|javascript)|application\/[^;]+\+(json|xml))\s*(;|$)/i;
 
-/**
- * Converts a Node request into the API Gateway HTTP API payload 2.0 event the Lambda would receive.
- */
 export function toApiGatewayEvent(request: LocalRequest): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
@@ -303,10 +276,6 @@ export function toApiGatewayEvent(request: LocalRequest): APIGatewayProxyEventV2
   return event;
 }
 
-/**
- * Prints every new message of the embedded queue (id, attributes, size, start of the body; never a
- * secret).
- */
 function printEmbeddedMessages(
   server: FauxqsServer,
   print: (line: string) => void,
@@ -368,7 +337,6 @@ async function main(): Promise<void> {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
-      // Second Ctrl-C: do not wait for in-flight requests any longer.
       process.exit(130);
     }
     stopping = true;
@@ -385,7 +353,7 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
 }
 
-// Run only as a script (`tsx lambda/local-server.ts`), not when imported (tests, lambda/index.ts).
+// Only as a script, not when imported.
 if (typeof require !== "undefined" && require.main === module) {
   main().catch((error: unknown) => {
     console.error(error);

@@ -1,20 +1,13 @@
-/**
- * The SQS edge: one SendMessage per verified delivery. The message body is the request body
- * byte-for-byte (it is valid UTF-8 — `verifyDelivery` insists — so the string round-trips to the
- * same bytes).
- */
+/** The SQS edge: one SendMessage per verified delivery, the body byte-for-byte. */
 import {
   SendMessageCommand,
   SQSClient,
   type SendMessageCommandInput,
   type SQSClientConfig,
 } from "@aws-sdk/client-sqs";
+import { Deadline } from "./deadline";
 import { EnqueueError } from "./errors";
 
-/**
- * Message attribute names (String). Consumers filter and deduplicate on these without parsing the
- * body.
- */
 export const MESSAGE_ATTRIBUTES = {
   WEBHOOK_ID: "webhook-id",
   WEBHOOK_TIMESTAMP: "webhook-timestamp",
@@ -32,7 +25,6 @@ export function isFifoQueueUrl(queueUrl: string): boolean {
   return queueUrl.endsWith(".fifo");
 }
 
-/** The SendMessage input for a delivery; pure so the FIFO rules can be unit-tested. */
 export function buildSendMessageInput(
   queueUrl: string,
   request: EnqueueRequest,
@@ -50,35 +42,25 @@ export function buildSendMessageInput(
     },
   };
   if (isFifoQueueUrl(queueUrl)) {
-    // webhook-id is stable across Polar's retries and redeliveries, so retries within SQS's
-    // 5-minute window collapse into one message. (Redeliveries later than that still need
-    // consumer-side idempotency.)
+    // webhook-id is stable across Polar's retries, so retries within SQS's 5-minute window collapse.
     input.MessageDeduplicationId = request.webhookId;
-    // One group per event, i.e. FIFO for its deduplication only, not for ordering. Polar's order is
-    // best-effort (its FIFO guard looks back 1 minute) and its retries reorder events anyway, so
-    // arrival order carries no guarantee worth serialising on; a single group would also let one
-    // failing message block every later one (head-of-line blocking until the DLQ takes it) and cap
-    // throughput at one in-flight batch.
+    // One group per event: FIFO for dedup only. Polar's order is best-effort anyway, and a single
+    // group would let one failing message block all later ones.
     input.MessageGroupId = request.webhookId;
   }
   return input;
 }
 
-/**
- * Defaults for the module-scope client. `useQueueUrlAsEndpoint: false`: the endpoint comes only
- * from the SDK's standard settings (AWS_REGION, AWS_ENDPOINT_URL(_SQS)); QUEUE_URL just names the
- * queue. Otherwise the SDK sends to the queue URL's host, which for local servers (fauxqs:
- * `sqs.us-east-1.localhost`) does not resolve. Consequence: the queue must be in the function's
- * region (it is: the component creates both). Timeouts keep the worst case (3 attempts) under
- * Polar's 10 s request timeout.
- */
 export const DEFAULT_SQS_CLIENT_CONFIG: SQSClientConfig = {
+  // The endpoint comes from AWS_REGION/AWS_ENDPOINT_URL(_SQS), not the queue URL's host, which for
+  // fauxqs (`sqs.us-east-1.localhost`) does not resolve. So the queue must be in the function's
+  // region (the component creates both).
   useQueueUrlAsEndpoint: false,
   maxAttempts: 3,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_500 },
+  // throwOnRequestTimeout: see DEFAULT_SSM_CLIENT_CONFIG.
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_500, throwOnRequestTimeout: true },
 };
 
-/** Options take either a client or a client config, never both (the Powertools convention). */
 export type SqsEnqueuerOptions = { queueUrl: string } & (
   | { sqsClient: SQSClient; clientConfig?: never }
   | { sqsClient?: never; clientConfig?: SQSClientConfig }
@@ -94,23 +76,22 @@ export class SqsEnqueuer {
       options.sqsClient ?? new SQSClient({ ...DEFAULT_SQS_CLIENT_CONFIG, ...options.clientConfig });
   }
 
-  /**
-   * Resolves only once SQS acknowledged the message (returned a MessageId); throws EnqueueError
-   * otherwise.
-   */
-  async enqueue(request: EnqueueRequest): Promise<{ messageId: string }> {
-    let messageId: string | undefined;
-    try {
-      const output = await this.client.send(
-        new SendMessageCommand(buildSendMessageInput(this.queueUrl, request)),
-      );
-      messageId = output.MessageId;
-    } catch (error) {
-      throw new EnqueueError("SendMessage failed", { cause: error });
-    }
-    if (!messageId) {
+  /** Resolves only once SQS returned a MessageId. */
+  async enqueue(
+    request: EnqueueRequest,
+    deadline = Deadline.none(),
+  ): Promise<{ messageId: string }> {
+    const input = buildSendMessageInput(this.queueUrl, request);
+    const output = await deadline.run("SendMessage", async (abortSignal) => {
+      try {
+        return await this.client.send(new SendMessageCommand(input), { abortSignal });
+      } catch (error) {
+        throw new EnqueueError("SendMessage failed", { cause: error });
+      }
+    });
+    if (!output.MessageId) {
       throw new EnqueueError("SendMessage returned no MessageId");
     }
-    return { messageId };
+    return { messageId: output.MessageId };
   }
 }

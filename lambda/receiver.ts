@@ -1,0 +1,272 @@
+/**
+ * The receiver: API Gateway HTTP API (payload 2.0) event → verify (both Polar signing schemes,
+ * current and previous secret) → SQS → 202. Never 2xx unless SQS acknowledged the message.
+ *
+ * Checks run cheapest first: method (405) → size (413) → signature headers (403, before SSM, so
+ * unsigned noise never reaches it) → secrets (503) → signature and timestamp (403) → envelope (400)
+ * → enqueue (503). The AWS calls share one deadline (503 when it passes).
+ *
+ * Importing this module constructs nothing; `handler.ts` builds the Lambda's clients.
+ */
+import type { SQSClient, SQSClientConfig } from "@aws-sdk/client-sqs";
+import type { SSMClient, SSMClientConfig } from "@aws-sdk/client-ssm";
+import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import { Deadline } from "./deadline";
+import {
+  ConfigError,
+  MethodNotAllowedError,
+  NoMatchingSignatureError,
+  OUTCOME,
+  outcomeOf,
+  PayloadTooLargeError,
+  statusOf,
+  type Outcome,
+} from "./errors";
+import { describeFailure, writeJsonLine, type RequestLogEntry, type RequestLogger } from "./log";
+import { SqsEnqueuer } from "./queue";
+import { SsmSecretProvider, StaticSecretProvider, type SecretProvider } from "./secrets";
+import {
+  decodeBody,
+  MAX_BODY_BYTES,
+  normalizeHeaders,
+  parsePolarEvent,
+  requireWebhookHeaders,
+  verifyDelivery,
+  WEBHOOK_HEADERS,
+  type VerifiedDelivery,
+} from "./verify";
+
+export interface ReceiverResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** The part of the Lambda context the receiver reads. */
+export type LambdaContext = Pick<Context, "getRemainingTimeInMillis">;
+
+export type ReceiverHandler = (
+  event: APIGatewayProxyEventV2,
+  context?: LambdaContext,
+) => Promise<ReceiverResult>;
+
+export const ENV = {
+  QUEUE_URL: "QUEUE_URL",
+  WEBHOOK_SECRET_PARAMETER: "WEBHOOK_SECRET_PARAMETER",
+  POLAR_WEBHOOK_SECRET: "POLAR_WEBHOOK_SECRET",
+} as const;
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Under Polar's 10 s request timeout and the component's default 10 s function timeout. */
+export const DEFAULT_REQUEST_BUDGET_MS = 8_000;
+/** Kept free of the Lambda's remaining time, to answer and log after a deadline. */
+export const LAMBDA_TIME_MARGIN_MS = 500;
+
+export type SecretSource =
+  | { readonly kind: "ssm"; readonly parameterName: string }
+  | { readonly kind: "static"; readonly secret: string };
+
+/** Exactly one of the two variables: with both, which one verifies would be unclear. */
+export function secretSourceFromEnv(env: Environment): SecretSource {
+  const parameterName = env[ENV.WEBHOOK_SECRET_PARAMETER];
+  const secret = env[ENV.POLAR_WEBHOOK_SECRET];
+  if (parameterName && secret) {
+    throw new ConfigError(
+      `Set only one of ${ENV.WEBHOOK_SECRET_PARAMETER} (SSM parameter name) and ${ENV.POLAR_WEBHOOK_SECRET} (local use)`,
+    );
+  }
+  if (parameterName) {
+    return { kind: "ssm", parameterName };
+  }
+  if (secret) {
+    return { kind: "static", secret };
+  }
+  throw new ConfigError(
+    `Set ${ENV.POLAR_WEBHOOK_SECRET} (the endpoint's whsec_… secret) or ${ENV.WEBHOOK_SECRET_PARAMETER} ` +
+      `(name of an SSM SecureString holding {"current": "whsec_…", "previous": null})`,
+  );
+}
+
+export type ReceiverOptions = {
+  /** Read on the first invocation (default `process.env`). */
+  env?: Environment;
+  /** Overrides QUEUE_URL. */
+  queueUrl?: string;
+  /** Overrides WEBHOOK_SECRET_PARAMETER / POLAR_WEBHOOK_SECRET. */
+  secretProvider?: SecretProvider;
+  log?: RequestLogger;
+  maxBodyBytes?: number;
+  /**
+   * Time one request may take, AWS calls and their retries included (default 8 s). Under Lambda
+   * the remaining time minus 500 ms caps it.
+   */
+  requestBudgetMs?: number;
+} & (
+  | { sqsClient?: SQSClient; sqsClientConfig?: never }
+  | { sqsClient?: never; sqsClientConfig?: SQSClientConfig }
+) &
+  (
+    | { ssmClient?: SSMClient; ssmClientConfig?: never }
+    | { ssmClient?: never; ssmClientConfig?: SSMClientConfig }
+  );
+
+interface Dependencies {
+  readonly enqueuer: SqsEnqueuer;
+  readonly secrets: SecretProvider;
+}
+
+type RequestFacts = Partial<
+  Pick<
+    RequestLogEntry,
+    "requestId" | "webhookId" | "type" | "bodyBytes" | "key" | "secretRefresh" | "messageId"
+  >
+>;
+
+const MAX_LOGGED_ID_LENGTH = 128;
+
+/** Clients, cache and configuration live as long as the returned function (a container). */
+export function createHandler(options: ReceiverOptions = {}): ReceiverHandler {
+  const log = options.log ?? writeJsonLine;
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const requestBudgetMs = options.requestBudgetMs ?? DEFAULT_REQUEST_BUDGET_MS;
+  if (!(requestBudgetMs > 0)) {
+    throw new ConfigError("requestBudgetMs must be a positive number of milliseconds");
+  }
+  let dependencies: Dependencies | undefined;
+
+  // Lazy, so a ConfigError is not cached: a corrected environment works without a new container.
+  const resolveDependencies = (): Dependencies => {
+    if (dependencies) {
+      return dependencies;
+    }
+    const env = options.env ?? process.env;
+    const queueUrl = options.queueUrl ?? env[ENV.QUEUE_URL];
+    if (!queueUrl) {
+      throw new ConfigError(`${ENV.QUEUE_URL} is required`);
+    }
+    const enqueuer = options.sqsClient
+      ? new SqsEnqueuer({ queueUrl, sqsClient: options.sqsClient })
+      : new SqsEnqueuer({ queueUrl, clientConfig: options.sqsClientConfig });
+    dependencies = {
+      enqueuer,
+      secrets: options.secretProvider ?? secretProviderFromEnv(env, options),
+    };
+    return dependencies;
+  };
+
+  const receive = async (
+    event: APIGatewayProxyEventV2,
+    deadline: Deadline,
+    facts: RequestFacts,
+  ): Promise<ReceiverResult> => {
+    const method = event.requestContext?.http?.method ?? "";
+    if (method.toUpperCase() !== "POST") {
+      throw new MethodNotAllowedError();
+    }
+    const body = decodeBody(event.body, event.isBase64Encoded === true);
+    facts.bodyBytes = body.length;
+    if (body.length > maxBodyBytes) {
+      throw new PayloadTooLargeError();
+    }
+    const headers = normalizeHeaders(event.headers);
+    facts.webhookId = headers[WEBHOOK_HEADERS.ID]?.slice(0, MAX_LOGGED_ID_LENGTH);
+    requireWebhookHeaders(headers);
+
+    const { enqueuer, secrets } = resolveDependencies();
+    let verified: VerifiedDelivery;
+    try {
+      verified = verifyDelivery(body, headers, await secrets.getKeys(deadline));
+    } catch (error) {
+      if (!(error instanceof NoMatchingSignatureError)) {
+        throw error;
+      }
+      // The secret may have been rotated since it was cached.
+      const fresh = await secrets.refreshAfterMiss(deadline);
+      facts.secretRefresh = fresh ? "forced" : "rate_limited";
+      if (!fresh) {
+        throw error;
+      }
+      verified = verifyDelivery(body, headers, fresh);
+    }
+    facts.key = `${verified.matchedSlot}/${verified.matchedScheme}`;
+
+    const { type } = parsePolarEvent(body);
+    facts.type = type;
+    const { messageId } = await enqueuer.enqueue(
+      {
+        body: body.toString("utf8"),
+        webhookId: verified.webhookId,
+        timestamp: verified.timestamp,
+        eventType: type,
+      },
+      deadline,
+    );
+    facts.messageId = messageId;
+    return jsonResponse(statusOf(OUTCOME.ENQUEUED), {
+      status: OUTCOME.ENQUEUED,
+      webhookId: verified.webhookId,
+      messageId,
+    });
+  };
+
+  return async (event, context) => {
+    const started = performance.now();
+    const remainingMs = context
+      ? context.getRemainingTimeInMillis() - LAMBDA_TIME_MARGIN_MS
+      : Infinity;
+    const budgetMs = Math.max(0, Math.floor(Math.min(requestBudgetMs, remainingMs)));
+    const facts: RequestFacts = { requestId: event.requestContext?.requestId };
+    let result: ReceiverResult;
+    let outcome: Outcome;
+    let failure: { reason: string; cause?: string } | undefined;
+    try {
+      result = await receive(event, Deadline.in(budgetMs), facts);
+      outcome = OUTCOME.ENQUEUED;
+    } catch (error) {
+      outcome = outcomeOf(error);
+      failure = describeFailure(error);
+      const headers: Record<string, string> =
+        outcome === OUTCOME.METHOD_NOT_ALLOWED ? { allow: "POST" } : {};
+      result = jsonResponse(statusOf(outcome), { error: outcome }, headers);
+    }
+    const status = result.statusCode;
+    log({
+      level: status < 400 ? "info" : status < 500 ? "warn" : "error",
+      msg: "webhook",
+      time: new Date().toISOString(),
+      ...facts,
+      outcome,
+      status,
+      latencyMs: Math.round((performance.now() - started) * 100) / 100,
+      budgetMs,
+      ...failure,
+    });
+    return result;
+  };
+}
+
+function secretProviderFromEnv(env: Environment, options: ReceiverOptions): SecretProvider {
+  const source = secretSourceFromEnv(env);
+  if (source.kind === "static") {
+    return new StaticSecretProvider(source.secret);
+  }
+  return options.ssmClient
+    ? new SsmSecretProvider({ parameterName: source.parameterName, ssmClient: options.ssmClient })
+    : new SsmSecretProvider({
+        parameterName: source.parameterName,
+        clientConfig: options.ssmClientConfig,
+      });
+}
+
+function jsonResponse(
+  statusCode: number,
+  body: Record<string, string>,
+  headers: Record<string, string> = {},
+): ReceiverResult {
+  return {
+    statusCode,
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  };
+}
