@@ -1,0 +1,77 @@
+/**
+ * lambda/index.ts is what the Pulumi program imports (through infra/ingress.ts): loading it must
+ * not build the Lambda's SQS/SSM clients, which only the bundle's entry point (handler.ts) does.
+ */
+import * as path from "node:path";
+import { build } from "esbuild";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const constructed = vi.hoisted(() => [] as string[]);
+
+vi.mock("@aws-sdk/client-sqs", async (importOriginal) => {
+  const sdk = await importOriginal<typeof import("@aws-sdk/client-sqs")>();
+  class SQSClient extends sdk.SQSClient {
+    constructor(...args: ConstructorParameters<typeof sdk.SQSClient>) {
+      super(...args);
+      constructed.push("SQSClient");
+    }
+  }
+  return { ...sdk, SQSClient };
+});
+
+vi.mock("@aws-sdk/client-ssm", async (importOriginal) => {
+  const sdk = await importOriginal<typeof import("@aws-sdk/client-ssm")>();
+  class SSMClient extends sdk.SSMClient {
+    constructor(...args: ConstructorParameters<typeof sdk.SSMClient>) {
+      super(...args);
+      constructed.push("SSMClient");
+    }
+  }
+  return { ...sdk, SSMClient };
+});
+
+const REPO = path.resolve(__dirname, "../..");
+
+beforeEach(() => {
+  vi.resetModules();
+  constructed.length = 0;
+});
+
+describe("Module: lambda/index.ts", () => {
+  it("constructs no SQS or SSM client when imported, and exports what infra/ uses", async () => {
+    const lambda = await import("../../lambda/index");
+    expect(constructed).toEqual([]);
+    expect(typeof lambda.buildReceiverBundle).toBe("function");
+    expect(lambda.ENV.QUEUE_URL).toBe("QUEUE_URL");
+    expect(lambda.SQS_MAX_MESSAGE_BYTES).toBe(1_048_576);
+  });
+
+  it("constructs none through infra/ingress.ts, the program's way to lambda/ either", async () => {
+    await import("../../infra/ingress");
+    expect(constructed).toEqual([]);
+  });
+
+  it("does not have lambda/handler.ts in its module graph", async () => {
+    const result = await build({
+      entryPoints: [path.join(REPO, "lambda/index.ts")],
+      absWorkingDir: REPO,
+      bundle: true,
+      platform: "node",
+      packages: "external",
+      metafile: true,
+      write: false,
+      logLevel: "silent",
+    });
+    const modules = Object.keys(result.metafile.inputs);
+    expect(modules).not.toContain("lambda/handler.ts");
+    expect(modules).toContain("lambda/receiver.ts");
+  });
+});
+
+describe("Module: lambda/handler.ts (the bundle's entry point)", () => {
+  it("builds exactly one client of each kind at import, so the checks above can see one", async () => {
+    const entry = await import("../../lambda/handler");
+    expect(constructed.sort()).toEqual(["SQSClient", "SSMClient"]);
+    expect(typeof entry.handler).toBe("function");
+  });
+});
