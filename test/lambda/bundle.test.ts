@@ -35,6 +35,7 @@ import {
   which,
   type TestSqs,
 } from "./support";
+import { AWS_ERROR, startScriptedAws } from "./scripted-aws";
 
 /**
  * Node 22 from the `node` devDependency (the tests must not depend on whatever `node` is first on
@@ -44,18 +45,21 @@ const NODE = fs.realpathSync(path.resolve(__dirname, "../../node_modules/.bin/no
 
 /**
  * Requires the bundle like the Lambda runtime does, runs each event from stdin in order, writes
- * results to argv[3].
+ * results to argv[3]. With a function timeout (argv[4], ms) each call gets a context, as in Lambda.
  */
 const DRIVER = `"use strict";
 const fs = require("node:fs");
 const { handler } = require(process.argv[2]);
+const timeoutMs = Number(process.argv[4] || 0);
 const chunks = [];
 process.stdin.on("data", (chunk) => chunks.push(chunk));
 process.stdin.on("end", async () => {
   const events = JSON.parse(Buffer.concat(chunks).toString("utf8"));
   const results = [];
   for (const event of events) {
-    results.push(await handler(event));
+    const end = Date.now() + timeoutMs;
+    const context = { getRemainingTimeInMillis: () => end - Date.now() };
+    results.push(await (timeoutMs ? handler(event, context) : handler(event)));
   }
   fs.writeFileSync(process.argv[3], JSON.stringify(results));
 });
@@ -88,9 +92,11 @@ interface BundleRun {
 async function runBundle(
   events: APIGatewayProxyEventV2[],
   env: Record<string, string>,
+  functionTimeoutMs?: number,
 ): Promise<BundleRun> {
   const resultFile = path.join(workDir, `results-${Date.now()}-${Math.random()}.json`);
-  const child = spawn(NODE, ["driver.js", `./${bundle.fileName}`, resultFile], {
+  const args = ["driver.js", `./${bundle.fileName}`, resultFile, String(functionTimeoutMs ?? "")];
+  const child = spawn(NODE, args, {
     cwd: workDir,
     env: {
       PATH: path.dirname(NODE),
@@ -255,6 +261,54 @@ describe("Artifact: receiver bundle", () => {
       expect(run.results.map((result) => result.statusCode)).toEqual([503]);
       expect(run.logs[0]?.outcome).toBe("enqueue_failed");
       expect(await receiveAll(sqs.client, queueUrl)).toEqual([]);
+    });
+
+    it("answers 503 before the function's timeout when SQS accepts the request and never answers", async () => {
+      // Prepare: the Lambda passes its context; this function has 3 s.
+      const silent = await startScriptedAws(() => "hang");
+      const secret = standardSecret();
+      const functionTimeoutMs = 3_000;
+      try {
+        // Act
+        const run = await runBundle(
+          [new TestDelivery({ secret }).event()],
+          {
+            QUEUE_URL: `${silent.endpoint}/000000000000/webhooks`,
+            AWS_ENDPOINT_URL_SQS: silent.endpoint,
+            POLAR_WEBHOOK_SECRET: secret,
+          },
+          functionTimeoutMs,
+        );
+        // Assess
+        expect(run.results.map((result) => result.statusCode)).toEqual([503]);
+        expect(run.logs[0]).toMatchObject({
+          outcome: "deadline_exceeded",
+          reason: "Deadline exceeded during SendMessage",
+        });
+        expect(run.logs[0]?.latencyMs).toBeLessThan(functionTimeoutMs);
+        expect(silent.calls("SendMessage")).toBe(1);
+      } finally {
+        await silent.close();
+      }
+    });
+
+    it("calls GetParameter once for a flood of requests while SSM fails on a cold container", async () => {
+      const failing = await startScriptedAws(() => AWS_ERROR.internal);
+      try {
+        const forged = Array.from({ length: 20 }, () =>
+          new TestDelivery({ secret: standardSecret() }).event(),
+        );
+        const run = await runBundle(forged, {
+          QUEUE_URL: await sqs.createQueue(),
+          AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+          AWS_ENDPOINT_URL_SSM: failing.endpoint,
+          WEBHOOK_SECRET_PARAMETER: "/polar/webhook-secret",
+        });
+        expect(new Set(run.results.map((result) => result.statusCode))).toEqual(new Set([503]));
+        expect(failing.calls("GetParameter")).toBe(1);
+      } finally {
+        await failing.close();
+      }
     });
 
     it("answers 500 misconfigured, naming the variable, when QUEUE_URL is missing", async () => {

@@ -39,7 +39,7 @@ beforeEach(() => {
 
 describe("Module: lambda/index.ts", () => {
   it("constructs no SQS or SSM client when imported, and exports what infra/ uses", async () => {
-    const lambda = await import("../../lambda/index");
+    const lambda = await import("../../lambda/index.js");
     expect(constructed).toEqual([]);
     expect(typeof lambda.buildReceiverBundle).toBe("function");
     expect(lambda.ENV.QUEUE_URL).toBe("QUEUE_URL");
@@ -47,7 +47,7 @@ describe("Module: lambda/index.ts", () => {
   });
 
   it("constructs none through infra/ingress.ts, the program's way to lambda/ either", async () => {
-    await import("../../infra/ingress");
+    await import("../../infra/ingress.js");
     expect(constructed).toEqual([]);
   });
 
@@ -70,7 +70,7 @@ describe("Module: lambda/index.ts", () => {
 
 describe("Module: lambda/handler.ts (the bundle's entry point)", () => {
   it("builds exactly one client of each kind at import, so the checks above can see one", async () => {
-    const entry = await import("../../lambda/handler");
+    const entry = await import("../../lambda/handler.js");
     expect(constructed.sort()).toEqual(["SQSClient", "SSMClient"]);
     expect(typeof entry.handler).toBe("function");
   });
