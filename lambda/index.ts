@@ -3,9 +3,11 @@
  * clients: the Pulumi program imports this file.
  */
 export { buildReceiverBundle, type ReceiverBundle } from "./bundle";
+export { Deadline } from "./deadline";
 export {
   BodyNotEnqueueableError,
   ConfigError,
+  DeadlineExceededError,
   InvalidSignatureError,
   MissingHeadersError,
   NoMatchingSignatureError,

@@ -1,6 +1,8 @@
 import { SSMClient, type GetParameterCommandOutput } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
 import {
+  Deadline,
+  DeadlineExceededError,
   DEFAULT_MIN_FORCED_REFRESH_INTERVAL_SECONDS,
   DEFAULT_SECRET_TTL_SECONDS,
   parseSecretParameterValue,
@@ -147,6 +149,46 @@ describe("Class: SsmSecretProvider", () => {
     expect(error).toBeInstanceOf(SecretUnavailableError);
     expect((error as Error).message).toBe("Could not read the secret parameter");
     expect(((error as Error).cause as Error).name).toBe("InternalServerError");
+  });
+
+  it("after a failed cold read, fails fast without calling SSM until the interval has passed", async () => {
+    // Prepare
+    let fail = true;
+    const { client, requests } = stubbedSsm(() =>
+      fail ? new Error("down") : secretsJson(standardSecret()),
+    );
+    const clock = manualClock();
+    const provider = new SsmSecretProvider({
+      parameterName: "p",
+      ssmClient: client,
+      now: clock.now,
+    });
+    await expect(provider.getKeys()).rejects.toThrow("Could not read the secret parameter");
+    // Act
+    clock.advance(DEFAULT_MIN_FORCED_REFRESH_INTERVAL_SECONDS - 1);
+    fail = false;
+    const early = await Promise.allSettled([provider.getKeys(), provider.refreshAfterMiss()]);
+    clock.advance(1);
+    const keys = await provider.getKeys();
+    // Assess
+    expect(early.map((r) => (r.status === "rejected" ? String(r.reason) : r.value))).toEqual([
+      "SecretUnavailableError: Secret parameter read failed recently; not retried yet",
+      undefined,
+    ]);
+    expect(slots(keys)).toEqual(["current/standard", "current/legacy"]);
+    expect(requests).toHaveLength(2);
+  });
+
+  it("gives up at the deadline even if the call ignores the abort signal", async () => {
+    const client = new SSMClient(DUMMY_AWS);
+    client.middlewareStack.add(() => () => new Promise<never>(() => undefined), {
+      step: "initialize",
+      name: "neverAnswer",
+    });
+    const provider = new SsmSecretProvider({ parameterName: "p", ssmClient: client });
+    const error = await provider.getKeys(Deadline.in(50)).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect((error as Error).message).toBe("Deadline exceeded during GetParameter");
   });
 
   it("keeps serving cached keys when the TTL re-read fails, and retries only after the interval", async () => {
