@@ -32,10 +32,7 @@ export class Deadline {
     );
   }
 
-  /**
-   * Runs one AWS call. The SDK stops its attempts and retries on the signal; the race also covers
-   * any step that does not watch it.
-   */
+  /** The SDK stops attempts and retries on the signal; the race covers steps that do not. */
   async run<T>(call: string, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (this.signal.aborted) {
       throw new DeadlineExceededError(call);

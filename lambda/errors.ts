@@ -1,7 +1,6 @@
 /**
- * One error class per way a delivery can fail, and the one place where a failure becomes a status.
- * Messages are fixed because they are logged: never the secret, a signature or the body. A wrapped
- * error stays as `cause`, of which only the name/code is logged.
+ * One error class per way a delivery can fail. Messages are fixed because they are logged: never
+ * the secret, a signature or the body.
  */
 
 export const OUTCOME = {

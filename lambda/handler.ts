@@ -1,8 +1,5 @@
-/**
- * The Lambda entry point (`index.handler` in the bundle). Clients are created once per container
- * and configured by the SDK's standard environment (AWS_REGION, AWS_ENDPOINT_URL(_SQS/_SSM)).
- * Environment: QUEUE_URL, and WEBHOOK_SECRET_PARAMETER or (local use) POLAR_WEBHOOK_SECRET.
- */
+// The Lambda entry point. Clients are built once per container, configured by AWS_REGION and
+// AWS_ENDPOINT_URL(_SQS/_SSM) as the SDK reads them.
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { DEFAULT_SQS_CLIENT_CONFIG } from "./queue";

@@ -10,7 +10,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SQSClientConfig } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-// fauxqs is ESM-only: resolve its types with the "import" condition from this CommonJS module.
+// fauxqs is ESM-only: its types via the "import" condition, the module via a dynamic import.
 import type { FauxqsServer } from "fauxqs" with { "resolution-mode": "import" };
 import { ConfigError } from "./errors";
 import type { RequestLogger } from "./log";
@@ -32,7 +32,7 @@ const PRINTED_BODY_CHARS = 2_000;
 const FORCE_CLOSE_AFTER_MS = 5_000;
 
 export interface LocalReceiverOptions {
-  /** Default: env PORT, else 3000. 0 = a free port. */
+  /** Default: env PORT, else 3000. */
   readonly port?: number;
   /** Default all interfaces, so `localhost` works whether it resolves to IPv4 or IPv6. */
   readonly host?: string;
@@ -43,7 +43,6 @@ export interface LocalReceiverOptions {
 }
 
 export interface LocalReceiver {
-  /** e.g. `http://127.0.0.1:3000/`. */
   readonly url: string;
   readonly port: number;
   readonly queueUrl: string;
@@ -66,7 +65,6 @@ export async function startLocalReceiver(
   let sqsClientConfig: SQSClientConfig | undefined;
   let embedded: { server: FauxqsServer; timer: NodeJS.Timeout } | undefined;
   if (!queueUrl) {
-    // fauxqs is ESM-only: a dynamic import keeps this CommonJS module loadable.
     const { startFauxqs } = await import("fauxqs");
     const server = await startFauxqs({ port: 0, logger: false });
     queueUrl = server.createQueue(EMBEDDED_QUEUE_NAME, {
@@ -194,13 +192,11 @@ function readBody(
 
 export interface LocalRequest {
   readonly method: string;
-  /** Path and query. */
   readonly url: string;
   readonly httpVersion?: string;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: Buffer;
   readonly sourceIp?: string;
-  /** For `requestContext.time*` (default Date.now()). */
   readonly now?: number;
 }
 

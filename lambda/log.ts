@@ -11,17 +11,14 @@ export interface RequestLogEntry {
   outcome: Outcome;
   status: number;
   latencyMs: number;
-  /** The time this request was allowed (see `requestBudgetMs`). */
   budgetMs: number;
   bodyBytes?: number;
-  /** Which key verified, e.g. "previous/legacy". */
+  /** e.g. "previous/legacy". */
   key?: string;
-  /** After a miss: "forced" re-read the secret, "rate_limited" could not. */
   secretRefresh?: "forced" | "rate_limited";
   messageId?: string;
-  /** The error's fixed message. */
   reason?: string;
-  /** Name/code of the wrapped error, e.g. "QueueDoesNotExist" — never its message. */
+  /** Name/code of the wrapped error, never its message. */
   cause?: string;
 }
 

@@ -1,12 +1,8 @@
 /**
- * The receiver: API Gateway HTTP API (payload 2.0) event → verify (both Polar signing schemes,
- * current and previous secret) → SQS → 202. Never 2xx unless SQS acknowledged the message.
- *
- * Checks run cheapest first: method (405) → size (413) → signature headers (403, before SSM, so
- * unsigned noise never reaches it) → secrets (503) → signature and timestamp (403) → envelope (400)
- * → enqueue (503). The AWS calls share one deadline (503 when it passes).
- *
- * Importing this module constructs nothing; `handler.ts` builds the Lambda's clients.
+ * API Gateway HTTP API event → verify → SQS → 202, never 2xx before SQS acknowledged. Cheapest
+ * checks first: method (405), size (413), signature headers (403, before SSM, so unsigned noise
+ * never reaches it), secrets (503), signature (403), envelope (400), enqueue (503). The AWS calls
+ * share one deadline (503). Importing this module constructs nothing.
  */
 import type { SQSClient, SQSClientConfig } from "@aws-sdk/client-sqs";
 import type { SSMClient, SSMClientConfig } from "@aws-sdk/client-ssm";
@@ -42,7 +38,6 @@ export interface ReceiverResult {
   body?: string;
 }
 
-/** The part of the Lambda context the receiver reads. */
 export type LambdaContext = Pick<Context, "getRemainingTimeInMillis">;
 
 export type ReceiverHandler = (
@@ -89,7 +84,7 @@ export function secretSourceFromEnv(env: Environment): SecretSource {
 }
 
 export type ReceiverOptions = {
-  /** Read on the first invocation (default `process.env`). */
+  /** Read on the first invocation. */
   env?: Environment;
   /** Overrides QUEUE_URL. */
   queueUrl?: string;
@@ -97,10 +92,7 @@ export type ReceiverOptions = {
   secretProvider?: SecretProvider;
   log?: RequestLogger;
   maxBodyBytes?: number;
-  /**
-   * Time one request may take, AWS calls and their retries included (default 8 s). Under Lambda
-   * the remaining time minus 500 ms caps it.
-   */
+  /** Default 8 s, AWS retries included; under Lambda, capped by the remaining time − 500 ms. */
   requestBudgetMs?: number;
 } & (
   | { sqsClient?: SQSClient; sqsClientConfig?: never }
@@ -125,7 +117,7 @@ type RequestFacts = Partial<
 
 const MAX_LOGGED_ID_LENGTH = 128;
 
-/** Clients, cache and configuration live as long as the returned function (a container). */
+/** Clients and cache live as long as the returned function (a container). */
 export function createHandler(options: ReceiverOptions = {}): ReceiverHandler {
   const log = options.log ?? writeJsonLine;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;

@@ -1,12 +1,8 @@
 /**
- * The signing secrets: fixed (POLAR_WEBHOOK_SECRET, local use) or an SSM SecureString
- * (WEBHOOK_SECRET_PARAMETER) holding `{"current": "whsec_…", "previous": "whsec_…" | null}`.
- *
- * SSM reads per container: cached for the TTL (300 s), so clearing `previous` revokes it within
- * 5 minutes; a failed re-read keeps the cached keys. Apart from the first read and TTL re-reads, a
- * read happens only after a miss, and any read at most once per interval (60 s) after the last
- * attempt — also while a cold container cannot read at all. A forged flood thus costs at most one
- * GetParameter a minute, and a rotated secret is picked up on one of Polar's retries (~17–34 min).
+ * SSM secrets, per container: cached for 300 s (clearing `previous` revokes it within 5 minutes); a
+ * failed re-read keeps the cache. Besides TTL re-reads, a miss may re-read, and no read starts
+ * within 60 s of the last attempt, also on a cold container that could not read at all: a forged
+ * flood costs at most one GetParameter a minute, a rotation is picked up on one of Polar's retries.
  */
 import { GetParameterCommand, SSMClient, type SSMClientConfig } from "@aws-sdk/client-ssm";
 import * as z from "zod/mini";
