@@ -209,6 +209,15 @@ describe("Function: handler under degraded AWS", () => {
     });
   });
 
+  it.each([0, -1, Number.NaN])(
+    "refuses requestBudgetMs %s, naming the option",
+    (requestBudgetMs) => {
+      expect(() => createHandler({ requestBudgetMs })).toThrow(
+        "requestBudgetMs must be a positive number of milliseconds",
+      );
+    },
+  );
+
   describe("cold container, SSM failing", () => {
     it("50 forged requests make one GetParameter call; the next comes only after the interval", async () => {
       // Prepare: every GetParameter fails (the SDK retries each call; retries count once).
