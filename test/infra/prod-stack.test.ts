@@ -16,6 +16,7 @@ import {
   valueOf,
   type Harness,
 } from "./support";
+import { expectedUrns } from "./urns";
 
 const STACK = "prod";
 const PREFIX = "polar-webhooks-prod";
@@ -188,5 +189,14 @@ describe("Program: prod stack (Polar production)", () => {
       "aws:sns/topicSubscription:TopicSubscription",
       "aws:sqs/redrivePolicy:RedrivePolicy",
     ]);
+  });
+
+  it("keeps every resource's URN (type, name and parent), so existing stacks see no replacement", () => {
+    expect(harness.urns()).toEqual(
+      expectedUrns(STACK, {
+        alarmEmail: true,
+        endpoints: ["webhook-endpoint", "webhook-endpoint-discord-orders"],
+      }),
+    );
   });
 });

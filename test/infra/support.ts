@@ -48,6 +48,8 @@ export interface Harness {
   readonly invokes: string[];
   /** The endpoint secret each WebhookEndpoint mock returned, by resource name. */
   readonly secrets: Map<string, string>;
+  /** The URN of every registered resource, sorted (what decides replacements in an existing stack). */
+  urns(): string[];
 }
 
 /** Ids and outputs as AWS and Polar would return them, so every Output in the program resolves to a real-looking value. */
@@ -125,7 +127,13 @@ export async function installMocks(
   process.env.PULUMI_CONFIG = JSON.stringify(runtimeConfig);
   process.env.PULUMI_CONFIG_SECRET_KEYS = "[]";
   pulumi.runtime.setAllConfig(runtimeConfig, []);
-  const harness: Harness = { resources: [], invokes: [], secrets: new Map() };
+  let monitor: { getRegisteredResources(): Map<string, unknown> } | undefined;
+  const harness: Harness = {
+    resources: [],
+    invokes: [],
+    secrets: new Map(),
+    urns: () => [...(monitor?.getRegisteredResources().keys() ?? [])].sort(),
+  };
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -150,6 +158,8 @@ export async function installMocks(
     stack,
     false,
   );
+  // The MockMonitor computes each URN from the type, the name and the parent, as the engine does.
+  monitor = pulumi.runtime.getMonitor() as unknown as typeof monitor;
   return harness;
 }
 
