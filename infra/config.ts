@@ -28,7 +28,7 @@ import {
   WEBHOOK_PATH_PATTERN,
   type LogRetentionDays,
   type QueueKind,
-} from "./ingress";
+} from "./ingress/constants";
 
 /** The project's config namespace (`name` in Pulumi.yaml). */
 export const PROJECT_NAMESPACE = "polar-webhooks";
