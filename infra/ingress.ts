@@ -26,13 +26,14 @@ import {
   type LogRetentionDays,
   type QueueKind,
 } from "./ingress/constants";
-import { secretParameterName } from "./ingress/names";
+import { MAX_NAME_LENGTH, secretParameterName, tightestOverflow } from "./ingress/names";
 import { createQueues } from "./ingress/queues";
 import { createReceiver } from "./ingress/receiver";
 import { createSecretParameter, type SigningSecrets } from "./ingress/secret";
 
 export * from "./ingress/constants";
 export { ACCESS_LOG_FORMAT } from "./ingress/api";
+export { MAX_NAME_LENGTH } from "./ingress/names";
 export type { SigningSecrets } from "./ingress/secret";
 
 export interface PolarWebhookIngressArgs {
@@ -217,9 +218,14 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
         );
       }
     };
-    // 64 characters is Lambda's function-name limit; "-receiver" is appended.
-    if (!/^[A-Za-z0-9-]{1,55}$/.test(name)) {
-      problems.push(`[name] must be 1-55 letters, digits or "-" (got ${JSON.stringify(name)})`);
+    if (!/^[A-Za-z0-9-]+$/.test(name) || name.length > MAX_NAME_LENGTH) {
+      const overflow = tightestOverflow(name);
+      const why = overflow
+        ? `: its ${overflow.what} would be ${overflow.length} characters, AWS allows ${overflow.limit}`
+        : "";
+      problems.push(
+        `[name] must be 1-${MAX_NAME_LENGTH} letters, digits or "-" (got ${JSON.stringify(name)}${why})`,
+      );
     }
     if (args.path !== undefined && !WEBHOOK_PATH_PATTERN.test(args.path)) {
       problems.push(

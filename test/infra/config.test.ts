@@ -332,12 +332,21 @@ describe("Class: PolarWebhookIngress", () => {
           logRetentionDays: 2 as never,
         }),
       ).toThrowError(
-        `PolarWebhookIngress ${"a".repeat(56)}: [name] must be 1-55 letters, digits or "-" (got "${"a".repeat(56)}"); ` +
+        `PolarWebhookIngress ${"a".repeat(56)}: [name] must be 1-51 letters, digits or "-" ` +
+          `(got "${"a".repeat(56)}": its IAM role name would be 69 characters, AWS allows 64); ` +
           '[path] must look like "/polar/webhooks" (got "polar"); ' +
           "[consumerTimeoutSeconds] must be a whole number from 1 to 7200 (got 7201); " +
           "[maxReceiveCount] must be a whole number from 1 to 1000 (got 0); " +
           "[timeoutSeconds] must be a whole number from 1 to 30 (got 31); " +
           `[logRetentionDays] must be one of ${RETENTIONS} (got 2)`,
+      );
+    });
+
+    it("names a character AWS would refuse", () => {
+      expect(() =>
+        PolarWebhookIngress.validateArgs("hooks_dev", { signingSecrets: { current: "whsec_x" } }),
+      ).toThrowError(
+        'PolarWebhookIngress hooks_dev: [name] must be 1-51 letters, digits or "-" (got "hooks_dev")',
       );
     });
 
