@@ -7,13 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { WebhookEndpoint } from "../providers/polar";
-import {
-  parseStackConfig,
-  PROJECT_NAMESPACE,
-  serverMismatchWarning,
-  STACK_CONFIG_KEYS,
-  type StackConfig,
-} from "./config";
+import { readStackConfig, serverMismatchWarning } from "./config";
 import { PolarWebhookIngress, type SigningSecrets } from "./ingress";
 
 const project = pulumi.getProject();
@@ -92,19 +86,3 @@ export const queueUrl = ingress.queue.url;
 export const queueArn = ingress.queue.arn;
 export const deadLetterQueueUrl = ingress.deadLetterQueue.url;
 export const secretParameterName = ingress.secretParameter.name;
-
-/** Every key the program knows, read through `pulumi.Config`, plus unknown project keys (typos) to report them. */
-function readStackConfig(): StackConfig {
-  const config = new pulumi.Config(PROJECT_NAMESPACE);
-  const raw: Record<string, unknown> = {};
-  for (const key of STACK_CONFIG_KEYS) {
-    raw[`${PROJECT_NAMESPACE}:${key}`] = config.get(key);
-  }
-  raw["polar:server"] = new pulumi.Config("polar").get("server");
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (key.startsWith(`${PROJECT_NAMESPACE}:`) && !(key in raw)) {
-      raw[key] = value;
-    }
-  }
-  return parseStackConfig(raw);
-}
