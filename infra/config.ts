@@ -33,6 +33,9 @@ export {
   type PolarServer,
 } from "./config/keys";
 
+const TOKEN_KEY = "polar:accessToken";
+const EXTRA_ENDPOINTS_KEY = `${PROJECT_NAMESPACE}:extraEndpoints`;
+
 export interface ExtraEndpointConfig {
   /** Lower-case letters, digits and "-"; part of the resource name, so unique. */
   readonly name: string;
@@ -86,11 +89,22 @@ export class StackConfigError extends pulumi.RunError {
   }
 }
 
+/** Which keys were set with `--secret`, as the Pulumi runtime knows them. */
+export interface ConfigSecrecy {
+  /** The stack's name, for the commands in error messages. */
+  readonly stack: string;
+  readonly isSecret: (key: string) => boolean;
+}
+
 /**
  * Validates raw stack config. `raw` maps full keys to values; keys of other namespaces (`aws:region`, …) are
- * ignored, unknown `polar-webhooks:` keys are errors (a typo would otherwise be a silently ignored setting). Throws `StackConfigError` listing every bad key.
+ * ignored, unknown `polar-webhooks:` keys are errors (a typo would otherwise be a silently ignored setting). With
+ * `secrecy`, credentials set without `--secret` are errors too. Throws `StackConfigError` listing every bad key.
  */
-export function parseStackConfig(raw: Readonly<Record<string, unknown>>): StackConfig {
+export function parseStackConfig(
+  raw: Readonly<Record<string, unknown>>,
+  secrecy?: ConfigSecrecy,
+): StackConfig {
   const problems: StackConfigProblem[] = [];
   const values: Record<string, unknown> = {};
 
@@ -126,6 +140,8 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>): StackC
     });
   }
 
+  if (secrecy) problems.push(...plainCredentials(raw, secrecy));
+
   // `!server.success` again only to narrow `server.data` (its problem is already listed).
   if (problems.length > 0 || !server.success) {
     throw new StackConfigError(problems);
@@ -137,11 +153,57 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>): StackC
 export function readStackConfig(): StackConfig {
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (key.startsWith(`${PROJECT_NAMESPACE}:`) || key === SERVER_KEY) {
+    if (key.startsWith(`${PROJECT_NAMESPACE}:`) || key === SERVER_KEY || key === TOKEN_KEY) {
       raw[key] = value;
     }
   }
-  return parseStackConfig(raw);
+  return parseStackConfig(raw, { stack: pulumi.getStack(), isSecret: isConfigSecret });
+}
+
+/**
+ * The engine copies the whole stack config into the default dynamic provider's inputs, which are stored in state:
+ * a credential set without `--secret` would sit there (and in Pulumi.<stack>.yaml) in clear.
+ */
+function plainCredentials(
+  raw: Readonly<Record<string, unknown>>,
+  { stack, isSecret }: ConfigSecrecy,
+): StackConfigProblem[] {
+  const problems: StackConfigProblem[] = [];
+  const inClear = `in clear in Pulumi.${stack}.yaml and would be copied into the state`;
+  if (emptyToUndefined(raw[TOKEN_KEY]) !== undefined && !isSecret(TOKEN_KEY)) {
+    problems.push({
+      key: TOKEN_KEY,
+      message:
+        `${TOKEN_KEY}: set without --secret, so the token is stored ${inClear}; ` +
+        `run \`pulumi config set --secret ${TOKEN_KEY} polar_oat_… -s ${stack}\` ` +
+        "(or remove it and set env POLAR_ACCESS_TOKEN)",
+    });
+  }
+  const endpoints = decode(raw[EXTRA_ENDPOINTS_KEY], true);
+  if (Array.isArray(endpoints) && endpoints.length > 0 && !isSecret(EXTRA_ENDPOINTS_KEY)) {
+    const commands = endpoints.map(
+      (_, index) =>
+        `\`pulumi config set --secret --path '${EXTRA_ENDPOINTS_KEY}[${index}].url' … -s ${stack}\``,
+    );
+    problems.push({
+      key: EXTRA_ENDPOINTS_KEY,
+      message:
+        `${EXTRA_ENDPOINTS_KEY}: set without --secret, so its URLs (credentials: a Slack or Discord ` +
+        `webhook URL lets anyone post) are stored ${inClear}; run ${commands.join(" and ")}`,
+    });
+  }
+  return problems;
+}
+
+/** The runtime's record of `--secret` keys (PULUMI_CONFIG_SECRET_KEYS); internal to @pulumi/pulumi, so checked. */
+function isConfigSecret(key: string): boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  if (typeof runtime.isConfigSecret !== "function") {
+    throw new Error(
+      "@pulumi/pulumi no longer exposes runtime.isConfigSecret; infra/config.ts cannot tell secret config keys apart",
+    );
+  }
+  return runtime.isConfigSecret(key);
 }
 
 /**

@@ -119,14 +119,16 @@ function mockState(
 export async function installMocks(
   stack: string,
   config: Record<string, unknown>,
+  /** Keys set with `--secret` (the runtime's PULUMI_CONFIG_SECRET_KEYS). */
+  secretKeys: readonly string[] = [],
 ): Promise<Harness> {
   // What the language host does: the config as JSON in PULUMI_CONFIG. The runtime snapshots the environment the
   // first time it is used, which may already have happened in this process (a static import of @pulumi/aws), so
   // the same map is also written into that snapshot.
   const runtimeConfig = toRuntimeConfig(config);
   process.env.PULUMI_CONFIG = JSON.stringify(runtimeConfig);
-  process.env.PULUMI_CONFIG_SECRET_KEYS = "[]";
-  pulumi.runtime.setAllConfig(runtimeConfig, []);
+  process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(secretKeys);
+  pulumi.runtime.setAllConfig(runtimeConfig, [...secretKeys]);
   let monitor: { getRegisteredResources(): Map<string, unknown> } | undefined;
   const harness: Harness = {
     resources: [],
