@@ -1,10 +1,7 @@
 /**
- * Stack configuration: every key the program reads, validated with zod before any resource is declared.
- *
- * `parseStackConfig` is pure (no Pulumi runtime, no environment) and takes config the way the Pulumi runtime
- * holds it: full keys (`polar-webhooks:events`, `polar:server`) mapped to strings, structured values JSON-encoded.
- * Already-parsed values (e.g. straight from a `Pulumi.<stack>.yaml` file) are accepted as well. It throws one
- * `StackConfigError` listing every bad key, so a `pulumi preview` shows all problems at once and creates nothing.
+ * Stack configuration, validated before any resource is declared. `parseStackConfig` is pure: it takes full keys
+ * mapped to the runtime's strings (structured values JSON-encoded) or already-parsed values, and throws one
+ * `StackConfigError` listing every problem.
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -71,10 +68,7 @@ export interface StackConfigProblem {
   readonly message: string;
 }
 
-/**
- * Thrown by `parseStackConfig`. A `RunError`, so Pulumi prints the message without a stack trace: the message is
- * the whole diagnosis.
- */
+/** A `RunError`: Pulumi prints the message without a stack trace. */
 export class StackConfigError extends pulumi.RunError {
   readonly problems: readonly StackConfigProblem[];
 
@@ -97,9 +91,8 @@ export interface ConfigSecrecy {
 }
 
 /**
- * Validates raw stack config. `raw` maps full keys to values; keys of other namespaces (`aws:region`, …) are
- * ignored, unknown `polar-webhooks:` keys are errors (a typo would otherwise be a silently ignored setting). With
- * `secrecy`, credentials set without `--secret` are errors too. Throws `StackConfigError` listing every bad key.
+ * Keys of other namespaces are ignored; unknown `polar-webhooks:` keys are errors (a typo would be a silently
+ * ignored setting). With `secrecy`, so are credentials set without `--secret`.
  */
 export function parseStackConfig(
   raw: Readonly<Record<string, unknown>>,
@@ -142,14 +135,14 @@ export function parseStackConfig(
 
   if (secrecy) problems.push(...plainCredentials(raw, secrecy));
 
-  // `!server.success` again only to narrow `server.data` (its problem is already listed).
+  // `!server.success` only narrows `server.data`.
   if (problems.length > 0 || !server.success) {
     throw new StackConfigError(problems);
   }
   return { server: server.data, ...values } as unknown as StackConfig;
 }
 
-/** The stack's config as the Pulumi runtime holds it, parsed; the program calls this before declaring anything. */
+/** The stack's config from the Pulumi runtime, parsed. */
 export function readStackConfig(): StackConfig {
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
@@ -160,10 +153,7 @@ export function readStackConfig(): StackConfig {
   return parseStackConfig(raw, { stack: pulumi.getStack(), isSecret: isConfigSecret });
 }
 
-/**
- * The engine copies the whole stack config into the default dynamic provider's inputs, which are stored in state:
- * a credential set without `--secret` would sit there (and in Pulumi.<stack>.yaml) in clear.
- */
+/** The engine copies the stack config into the default dynamic provider's inputs, stored in state. */
 function plainCredentials(
   raw: Readonly<Record<string, unknown>>,
   { stack, isSecret }: ConfigSecrecy,
@@ -207,10 +197,8 @@ function isConfigSecret(key: string): boolean {
 }
 
 /**
- * `polar:server=production` in a stack whose name says dev/test/sandbox, or sandbox in a stack whose name says
- * prod, is almost always a mistake (the latter is easy to make: sandbox is the default). It is a warning, not an
- * error: stack names are the user's choice, and a deliberate set-up (a "prod-rehearsal" stack on sandbox, say)
- * must stay possible. Returns the warning text, or undefined.
+ * A production server in a stack named like dev, or sandbox (the default) in one named like prod, is almost
+ * always a mistake; a warning, not an error, so a deliberate set-up stays possible.
  */
 export function serverMismatchWarning(stack: string, server: PolarServer): string | undefined {
   const words = stack.toLowerCase().split(/[^a-z0-9]+/);

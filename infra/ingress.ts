@@ -1,14 +1,6 @@
 /**
- * `PolarWebhookIngress`: the AWS side of a Polar webhook, as one component.
- *
- *   API Gateway HTTP API (POST <path>, throttled, access-logged)
- *     → Lambda (verifies the signature with the secrets read from an SSM SecureString)
- *       → SQS queue (SSE, DLQ with redrive) → your consumers
- *   + CloudWatch alarms (DLQ not empty, Lambda errors, API 5xx, a spike of 403s), optionally mailed through SNS.
- *
- * Each concern is a function in ingress/ that takes this component as parent (as awsx's components do).
- * `signingSecrets` is an Input because the Polar endpoint needs this component's `url` first: pass a
- * `pulumi.deferredOutput()` and resolve it once the endpoint exists (see infra/index.ts).
+ * `PolarWebhookIngress`: API Gateway HTTP API → verifying Lambda (secrets from SSM) → SQS + DLQ, with alarms.
+ * Each concern is a function in ingress/ taking this component as parent, as awsx's components do.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -37,14 +29,11 @@ export { MAX_NAME_LENGTH } from "./ingress/names";
 export type { SigningSecrets } from "./ingress/secret";
 
 export interface PolarWebhookIngressArgs {
-  /**
-   * `{ current, previous }` signing secrets (`whsec_…`) of the Polar endpoint, stored as a SecureString. Always
-   * handled as a secret, whether or not the Input is one.
-   */
+  /** The endpoint's `whsec_…` secrets, always stored as a secret. A `deferredOutput`: the endpoint needs `url`. */
   readonly signingSecrets: pulumi.Input<SigningSecrets>;
   /** Route path Polar POSTs to. Default "/polar/webhooks". */
   readonly path?: string;
-  /** "standard" (default: Polar's order is best effort anyway) or "fifo" (dedup on webhook-id for 5 min). */
+  /** "standard" (default) or "fifo" (dedup on webhook-id for 5 min). */
   readonly queueKind?: QueueKind;
   /** Timeout of the queue's consumer, in seconds; the visibility timeout is 6× this. Default 30. */
   readonly consumerTimeoutSeconds?: number;
@@ -66,7 +55,7 @@ export interface PolarWebhookIngressArgs {
   readonly throttlingBurstLimit?: number;
   /** 403 answers per 5 minutes that raise the "signature failures" alarm. Default 10. */
   readonly forbiddenAlarmThreshold?: number;
-  /** Mailed on every alarm (through a new SNS topic; the address must confirm the subscription). */
+  /** Mailed on every alarm through a new SNS topic (the address must confirm). */
   readonly alarmEmail?: string;
   /** SSM parameter name. Default `/<name>/webhook-secrets`. */
   readonly secretParameterName?: string;
@@ -201,10 +190,7 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
     });
   }
 
-  /**
-   * Internal. Exported for testing. Checks the plain arguments AWS would reject only at deploy time, all at once,
-   * naming each argument.
-   */
+  /** Internal. Exported for testing. Names every plain argument AWS would reject only at deploy time. */
   public static validateArgs(name: string, args: PolarWebhookIngressArgs): void {
     const problems: string[] = [];
     const intIn = (key: keyof PolarWebhookIngressArgs, min: number, max: number) => {

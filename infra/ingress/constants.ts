@@ -17,7 +17,7 @@ export const DEFAULT_LOG_RETENTION_DAYS: LogRetentionDays = 30;
 /** Visibility timeout = 6 × consumer timeout (AWS's rule for Lambda consumers), and SQS caps it at 12 h. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 export const CONSUMER_TIMEOUT_LIMITS = { min: 1, max: 43_200 / VISIBILITY_TIMEOUT_FACTOR } as const;
-/** SQS's maximum retention, for both queues: Polar's own retries stop after ~30 min, so the queue is the buffer. */
+/** SQS's maximum: Polar's own retries stop after ~30 min, so the queue is the buffer. */
 export const FOURTEEN_DAYS_SECONDS = 14 * 24 * 60 * 60;
 
 /** The kinds of resources this component creates that take `tags` (the others are sub-resources without tags). */

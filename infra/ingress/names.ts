@@ -1,8 +1,4 @@
-/**
- * Every physical name the component derives from its `name`, with AWS's limit for it. `validateArgs` accepts a
- * name only if all of them fit, so a name that is too long fails before anything is registered, not at deploy.
- * New children with names (a consumer function, a table, a dashboard) add their entry here.
- */
+/** Physical names derived from the component's name, each with AWS's limit; new named children add theirs. */
 
 export const queueName = (name: string, fifo: boolean) => `${name}-queue${fifo ? ".fifo" : ""}`;
 export const deadLetterQueueName = (name: string, fifo: boolean) =>
@@ -14,11 +10,9 @@ export const secretParameterName = (name: string) => `/${name}/webhook-secrets`;
 export const forbiddenMetricName = (name: string) => `${name}-forbidden`;
 
 export interface DerivedName {
-  /** What AWS calls the name, for the error message. */
   readonly what: string;
-  /** AWS's maximum length. */
   readonly limit: number;
-  /** The longest value it takes for a component named `name`. */
+  /** Its longest value for a component named `name`. */
   readonly derive: (name: string) => string;
 }
 
