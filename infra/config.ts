@@ -1,43 +1,37 @@
 /**
- * Stack configuration: every key the program reads, validated with zod before any resource is declared.
- *
- * `parseStackConfig` is pure (no Pulumi runtime, no environment) and takes config the way the Pulumi runtime
- * holds it: full keys (`polar-webhooks:events`, `polar:server`) mapped to strings, structured values JSON-encoded.
- * Already-parsed values (e.g. straight from a `Pulumi.<stack>.yaml` file) are accepted as well. It throws one
- * `StackConfigError` listing every bad key, so a `pulumi preview` shows all problems at once and creates nothing.
+ * Stack configuration, validated before any resource is declared. `parseStackConfig` is pure: it takes full keys
+ * mapped to the runtime's strings (structured values JSON-encoded) or already-parsed values, and throws one
+ * `StackConfigError` listing every problem.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import {
-  POLAR_API_VERSIONS,
-  suggestEventType,
   closestMatch,
-  WEBHOOK_EVENT_TYPES,
-  WEBHOOK_FORMATS,
-  webhookUrlProblem,
+  POLAR_API_VERSIONS,
   type WebhookEventType,
   type WebhookFormat,
 } from "../providers/polar";
 import {
-  CONSUMER_TIMEOUT_LIMITS,
-  DEFAULT_CONSUMER_TIMEOUT_SECONDS,
-  DEFAULT_LOG_RETENTION_DAYS,
-  DEFAULT_WEBHOOK_PATH,
-  LOG_RETENTION_DAYS,
-  QUEUE_KINDS,
-  WEBHOOK_PATH_PATTERN,
-  type LogRetentionDays,
-  type QueueKind,
-} from "./ingress";
+  PROJECT_KEY_NAMES,
+  PROJECT_KEYS,
+  PROJECT_NAMESPACE,
+  SERVER_ALLOWED,
+  SERVER_KEY,
+  serverSchema,
+  type PolarServer,
+} from "./config/keys";
+import { display, problem } from "./config/messages";
+import type { LogRetentionDays, QueueKind } from "./ingress/constants";
 
-/** The project's config namespace (`name` in Pulumi.yaml). */
-export const PROJECT_NAMESPACE = "polar-webhooks";
+export {
+  POLAR_SERVERS,
+  PROJECT_NAMESPACE,
+  RESERVED_TAG_KEYS,
+  STACK_CONFIG_KEYS,
+  type PolarServer,
+} from "./config/keys";
 
-export const POLAR_SERVERS = ["sandbox", "production"] as const;
-export type PolarServer = (typeof POLAR_SERVERS)[number];
-
-/** Tag keys the program sets itself on every AWS resource; config may not override them. */
-export const RESERVED_TAG_KEYS = ["project", "stack"] as const;
+const TOKEN_KEY = "polar:accessToken";
+const EXTRA_ENDPOINTS_KEY = `${PROJECT_NAMESPACE}:extraEndpoints`;
 
 export interface ExtraEndpointConfig {
   /** Lower-case letters, digits and "-"; part of the resource name, so unique. */
@@ -74,10 +68,7 @@ export interface StackConfigProblem {
   readonly message: string;
 }
 
-/**
- * Thrown by `parseStackConfig`. A `RunError`, so Pulumi prints the message without a stack trace: the message is
- * the whole diagnosis.
- */
+/** A `RunError`: Pulumi prints the message without a stack trace. */
 export class StackConfigError extends pulumi.RunError {
   readonly problems: readonly StackConfigProblem[];
 
@@ -92,198 +83,21 @@ export class StackConfigError extends pulumi.RunError {
   }
 }
 
-const UUID_MESSAGE = "must be a UUID";
-const isWebhookEvent = (value: string): value is WebhookEventType =>
-  (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
+/** Which keys were set with `--secret`, as the Pulumi runtime knows them. */
+export interface ConfigSecrecy {
+  /** The stack's name, for the commands in error messages. */
+  readonly stack: string;
+  readonly isSecret: (key: string) => boolean;
+}
 
 /**
- * A non-empty list of distinct Polar event types. Entries are checked one by one (not with `z.string()`, which
- * would stop at the first non-string), so every bad entry gets its own message and did-you-mean.
+ * Keys of other namespaces are ignored; unknown `polar-webhooks:` keys are errors (a typo would be a silently
+ * ignored setting). With `secrecy`, so are credentials set without `--secret`.
  */
-const eventsSchema = z
-  .array(z.unknown(), { error: "must be a list of Polar event types" })
-  .superRefine((events, ctx) => {
-    if (events.length === 0) {
-      ctx.addIssue({ code: "custom", message: "the list is empty" });
-    }
-    const seen = new Set<unknown>();
-    events.forEach((event, index) => {
-      if (typeof event !== "string" || !isWebhookEvent(event)) {
-        const suggestion = typeof event === "string" ? suggestEventType(event) : undefined;
-        const hint = suggestion ? ` (did you mean "${suggestion}"?)` : "";
-        ctx.addIssue({
-          code: "custom",
-          path: [index],
-          message: `${JSON.stringify(event)} is not a Polar event type${hint}`,
-        });
-      } else if (seen.has(event)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [index],
-          message: `${JSON.stringify(event)} is listed twice`,
-        });
-      }
-      seen.add(event);
-    });
-  })
-  .transform((events) => events as WebhookEventType[]);
-
-const EVENTS_ALLOWED = `use a non-empty list of distinct Polar event types, e.g. ["order.paid", "subscription.updated"]`;
-
-const extraEndpointSchema = z
-  .object({
-    name: z.string({ error: "is required" }).regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, {
-      error: "must be 1-40 lower-case letters, digits or -",
-    }),
-    url: z.string({ error: "is required" }).superRefine((url, ctx) => {
-      const problem = webhookUrlProblem(url);
-      // The URL of a Slack/Discord incoming webhook is a credential: describe the problem, never echo it.
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
-    events: eventsSchema,
-    format: z
-      .enum(WEBHOOK_FORMATS, { error: `must be one of ${WEBHOOK_FORMATS.join(", ")}` })
-      .optional(),
-  })
-  .strict();
-
-const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
-
-/**
- * One entry per project key: its schema (`json`: the runtime hands it over JSON-encoded), its default, and the
- * sentence saying what is allowed (the tail of every error message for that key).
- */
-const PROJECT_KEYS = {
-  events: { json: true, allowed: EVENTS_ALLOWED, schema: eventsSchema },
-  path: {
-    json: false,
-    allowed:
-      `use an absolute path of segments made of letters, digits, "-", "_", ".", "~", ` +
-      `without a trailing slash, e.g. "${DEFAULT_WEBHOOK_PATH}"`,
-    schema: z.string().max(512).regex(WEBHOOK_PATH_PATTERN).default(DEFAULT_WEBHOOK_PATH),
-  },
-  queueKind: {
-    json: false,
-    allowed: `use "standard" or "fifo"`,
-    schema: z.enum(QUEUE_KINDS).default("standard"),
-  },
-  alarmEmail: {
-    json: false,
-    allowed: `use an email address, e.g. "ops@example.com", or leave it unset for alarms without notifications`,
-    schema: z.email().optional(),
-  },
-  secretRotation: {
-    json: false,
-    allowed: `use a non-empty marker such as "2026-11"; changing it rotates the signing secret`,
-    schema: z
-      .union([z.string().trim().min(1), z.number()])
-      .transform((value) => String(value))
-      .optional(),
-  },
-  extraEndpoints: {
-    json: true,
-    allowed:
-      "use a list of {name, url, events, format?}: name unique, url an https URL Polar accepts, " +
-      `events Polar event types, format one of ${WEBHOOK_FORMATS.join(", ")} (default: detected from the url)`,
-    schema: z
-      .array(extraEndpointSchema)
-      .superRefine((endpoints, ctx) => {
-        const names = new Set<string>();
-        endpoints.forEach((endpoint, index) => {
-          if (names.has(endpoint.name)) {
-            ctx.addIssue({
-              code: "custom",
-              path: [index, "name"],
-              message: `${JSON.stringify(endpoint.name)} is used twice`,
-            });
-          }
-          names.add(endpoint.name);
-        });
-      })
-      .default([]),
-  },
-  tags: {
-    json: true,
-    allowed:
-      'use a map of tag keys to string values (keys 1-128 characters, not starting with "aws:", ' +
-      `values at most 256 characters; ${RESERVED_TAG_KEYS.join(" and ")} are set by the program)`,
-    schema: z
-      // Values are checked in the refinement, not by the record's value schema: a type error there would skip the
-      // refinement and hide the other keys' problems.
-      .record(z.string(), z.unknown())
-      .superRefine((tags, ctx) => {
-        for (const [key, value] of Object.entries(tags)) {
-          if (typeof value !== "string") {
-            ctx.addIssue({ code: "custom", path: [key], message: "must be a string (quote it)" });
-          } else if (!TAG_KEY.test(key) || key.toLowerCase().startsWith("aws:")) {
-            ctx.addIssue({ code: "custom", path: [key], message: "is not a valid AWS tag key" });
-          } else if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
-            ctx.addIssue({ code: "custom", path: [key], message: "is set by the program" });
-          } else if (value.length > 256) {
-            ctx.addIssue({ code: "custom", path: [key], message: "is longer than 256 characters" });
-          }
-        }
-      })
-      .transform((tags) => tags as Record<string, string>)
-      .default({}),
-  },
-  consumerTimeoutSeconds: {
-    json: true,
-    allowed:
-      `use a whole number of seconds from ${CONSUMER_TIMEOUT_LIMITS.min} to ${CONSUMER_TIMEOUT_LIMITS.max} ` +
-      "(the queue's visibility timeout is 6 times this, at most 12 hours)",
-    schema: z
-      .int()
-      .min(CONSUMER_TIMEOUT_LIMITS.min)
-      .max(CONSUMER_TIMEOUT_LIMITS.max)
-      .default(DEFAULT_CONSUMER_TIMEOUT_SECONDS),
-  },
-  reservedConcurrency: {
-    json: true,
-    allowed: "use a whole number from 1 to 1000, or leave it unset for unreserved concurrency",
-    schema: z.int().min(1).max(1000).optional(),
-  },
-  logRetentionDays: {
-    json: true,
-    allowed: `use one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
-    schema: z.literal(LOG_RETENTION_DAYS).default(DEFAULT_LOG_RETENTION_DAYS),
-  },
-  adoptEndpointId: {
-    json: false,
-    allowed:
-      "use the id (a UUID) of an existing Polar webhook endpoint to take over, or leave it unset",
-    schema: z.uuid({ error: UUID_MESSAGE }).optional(),
-  },
-  apiVersion: {
-    json: false,
-    allowed: `use one of ${POLAR_API_VERSIONS.join(", ")}, or leave it unset for Polar's default`,
-    schema: z.enum(POLAR_API_VERSIONS).optional(),
-  },
-  organizationId: {
-    json: false,
-    allowed:
-      "use your Polar organization id (a UUID); set it only with a personal (user) access token, " +
-      "never with an organization token (polar_oat_…)",
-    schema: z.uuid({ error: UUID_MESSAGE }).optional(),
-  },
-} as const;
-
-type ProjectKey = keyof typeof PROJECT_KEYS;
-const PROJECT_KEY_NAMES = Object.keys(PROJECT_KEYS) as ProjectKey[];
-
-/** The project keys the program reads (without namespace), for docs and for reading config. */
-export const STACK_CONFIG_KEYS: readonly string[] = PROJECT_KEY_NAMES;
-
-const SERVER_KEY = "polar:server";
-const serverSchema = z.enum(POLAR_SERVERS).default("sandbox");
-const SERVER_ALLOWED = `use "sandbox" or "production"`;
-
-/**
- * Validates raw stack config. `raw` maps full keys to values; keys of other namespaces (`aws:region`,
- * `polar:accessToken`, …) are ignored, unknown `polar-webhooks:` keys are errors (a typo would otherwise be a
- * silently ignored setting). Throws `StackConfigError` listing every bad key.
- */
-export function parseStackConfig(raw: Readonly<Record<string, unknown>>): StackConfig {
+export function parseStackConfig(
+  raw: Readonly<Record<string, unknown>>,
+  secrecy?: ConfigSecrecy,
+): StackConfig {
   const problems: StackConfigProblem[] = [];
   const values: Record<string, unknown> = {};
 
@@ -319,18 +133,72 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>): StackC
     });
   }
 
-  // `!server.success` again only to narrow `server.data` (its problem is already listed).
+  if (secrecy) problems.push(...plainCredentials(raw, secrecy));
+
+  // `!server.success` only narrows `server.data`.
   if (problems.length > 0 || !server.success) {
     throw new StackConfigError(problems);
   }
   return { server: server.data, ...values } as unknown as StackConfig;
 }
 
+/** The stack's config from the Pulumi runtime, parsed. */
+export function readStackConfig(): StackConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (key.startsWith(`${PROJECT_NAMESPACE}:`) || key === SERVER_KEY || key === TOKEN_KEY) {
+      raw[key] = value;
+    }
+  }
+  return parseStackConfig(raw, { stack: pulumi.getStack(), isSecret: isConfigSecret });
+}
+
+/** The engine copies the stack config into the default dynamic provider's inputs, stored in state. */
+function plainCredentials(
+  raw: Readonly<Record<string, unknown>>,
+  { stack, isSecret }: ConfigSecrecy,
+): StackConfigProblem[] {
+  const problems: StackConfigProblem[] = [];
+  const inClear = `in clear in Pulumi.${stack}.yaml and would be copied into the state`;
+  if (emptyToUndefined(raw[TOKEN_KEY]) !== undefined && !isSecret(TOKEN_KEY)) {
+    problems.push({
+      key: TOKEN_KEY,
+      message:
+        `${TOKEN_KEY}: set without --secret, so the token is stored ${inClear}; ` +
+        `run \`pulumi config set --secret ${TOKEN_KEY} polar_oat_… -s ${stack}\` ` +
+        "(or remove it and set env POLAR_ACCESS_TOKEN)",
+    });
+  }
+  const endpoints = decode(raw[EXTRA_ENDPOINTS_KEY], true);
+  if (Array.isArray(endpoints) && endpoints.length > 0 && !isSecret(EXTRA_ENDPOINTS_KEY)) {
+    const commands = endpoints.map(
+      (_, index) =>
+        `\`pulumi config set --secret --path '${EXTRA_ENDPOINTS_KEY}[${index}].url' … -s ${stack}\``,
+    );
+    problems.push({
+      key: EXTRA_ENDPOINTS_KEY,
+      message:
+        `${EXTRA_ENDPOINTS_KEY}: set without --secret, so its URLs (credentials: a Slack or Discord ` +
+        `webhook URL lets anyone post) are stored ${inClear}; run ${commands.join(" and ")}`,
+    });
+  }
+  return problems;
+}
+
+/** The runtime's record of `--secret` keys (PULUMI_CONFIG_SECRET_KEYS); internal to @pulumi/pulumi, so checked. */
+function isConfigSecret(key: string): boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+  if (typeof runtime.isConfigSecret !== "function") {
+    throw new Error(
+      "@pulumi/pulumi no longer exposes runtime.isConfigSecret; infra/config.ts cannot tell secret config keys apart",
+    );
+  }
+  return runtime.isConfigSecret(key);
+}
+
 /**
- * `polar:server=production` in a stack whose name says dev/test/sandbox, or sandbox in a stack whose name says
- * prod, is almost always a mistake (the latter is easy to make: sandbox is the default). It is a warning, not an
- * error: stack names are the user's choice, and a deliberate set-up (a "prod-rehearsal" stack on sandbox, say)
- * must stay possible. Returns the warning text, or undefined.
+ * A production server in a stack named like dev, or sandbox (the default) in one named like prod, is almost
+ * always a mistake; a warning, not an error, so a deliberate set-up stays possible.
  */
 export function serverMismatchWarning(stack: string, server: PolarServer): string | undefined {
   const words = stack.toLowerCase().split(/[^a-z0-9]+/);
@@ -366,55 +234,6 @@ function decode(value: unknown, json: boolean): unknown {
 
 function emptyToUndefined(value: unknown): unknown {
   return value === null || value === "" ? undefined : value;
-}
-
-function problem(
-  key: string,
-  value: unknown,
-  issues: readonly z.core.$ZodIssue[],
-  allowed: string,
-): StackConfigProblem {
-  // Our own checks (code "custom") and nested field checks explain what is wrong; a top-level type or range
-  // mismatch is fully said by `allowed`, so zod's generic wording would only repeat it.
-  const details = issues
-    .filter((issue) => issue.code === "custom" || issue.path.length > 0)
-    .map((issue) =>
-      issue.path.length > 0 ? `${formatPath(issue.path)}: ${issue.message}` : issue.message,
-    );
-  const unique = [...new Set(details)];
-  return {
-    key,
-    message: `${key}: ${display(key.endsWith(":extraEndpoints") ? redactUrls(value) : value)} is invalid; ${[...unique, allowed].join("; ")}`,
-  };
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((segment, index) =>
-      typeof segment === "number"
-        ? `[${segment}]`
-        : /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(segment))
-          ? `${index === 0 ? "" : "."}${String(segment)}`
-          : `[${JSON.stringify(String(segment))}]`,
-    )
-    .join("");
-}
-
-const MAX_DISPLAY = 200;
-
-function display(value: unknown): string {
-  const text = value === undefined ? "(unset)" : (JSON.stringify(value) ?? String(value));
-  return text.length > MAX_DISPLAY ? `${text.slice(0, MAX_DISPLAY - 1)}…` : text;
-}
-
-/** Extra endpoint URLs may be Slack/Discord webhook URLs, i.e. credentials: never print them. */
-function redactUrls(value: unknown): unknown {
-  if (!Array.isArray(value)) return value;
-  return value.map((entry: unknown) =>
-    entry !== null && typeof entry === "object" && "url" in entry
-      ? { ...entry, url: "<redacted>" }
-      : entry,
-  );
 }
 
 function closestKey(key: string): string | undefined {

@@ -1,40 +1,27 @@
 /**
- * The program: one stack = one environment. Declares the AWS ingress (API Gateway → verifying Lambda → SQS + DLQ,
- * alarms) and the Polar webhook endpoint that points at it, plus optional notification endpoints.
- *
- * Order, with no cycle: the API and its route exist first; the Polar endpoint is created with their URL and Polar
- * generates its signing secret; that secret goes into the SSM SecureString the receiver reads at run time.
+ * The program: one stack = one environment. No cycle: the API exists first, the Polar endpoint is created with its
+ * URL, and the secret Polar generates goes into the SSM parameter the receiver reads at run time.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { WebhookEndpoint } from "../providers/polar";
-import {
-  parseStackConfig,
-  PROJECT_NAMESPACE,
-  serverMismatchWarning,
-  STACK_CONFIG_KEYS,
-  type StackConfig,
-} from "./config";
+import { readStackConfig, serverMismatchWarning } from "./config";
 import { PolarWebhookIngress, type SigningSecrets } from "./ingress";
 
 const project = pulumi.getProject();
 const stack = pulumi.getStack();
 
-// Before any resource: a bad value fails the preview with every bad key listed, and nothing is created.
+// Before any resource: bad config fails the preview with every problem listed, and nothing is created.
 const settings = readStackConfig();
 const mismatch = serverMismatchWarning(stack, settings.server);
 if (mismatch) {
   pulumi.log.warn(mismatch);
 }
 
-// Tags are set explicitly on every taggable child by the component (see its `tags` arg), rather than by
-//  - a stack transform (`pulumi.runtime.registerResourceTransform`): it does not run under `setMocks` (the call
-//    throws there), so the unit tests could not prove that every resource is tagged;
-//  - an explicit `aws.Provider` with `defaultTags`: an explicit provider ignores the stack's `aws:*` config
-//    (profile, assumeRoles, region…), so every such key would have to be forwarded by hand.
-// The program's keys come last: config cannot override them (parseStackConfig rejects them too).
+// Tags go through the component, not a stack transform (untestable under setMocks) nor an explicit aws.Provider
+// with defaultTags (it would ignore the stack's aws:* config). The program's keys win over config.
 const tags: Record<string, string> = { ...settings.tags, project, stack };
 
-// The receiver's secrets come from the endpoint, which needs the ingress URL: resolved below, once it exists.
+// The secrets come from the endpoint, which needs the ingress URL: resolved below.
 const [signingSecrets, resolveSigningSecrets] = pulumi.deferredOutput<SigningSecrets>();
 
 // Physical names carry the stack, so dev and prod can share one AWS account and region.
@@ -72,14 +59,13 @@ resolveSigningSecrets(
   ),
 );
 
-// Notification endpoints (Slack, Discord, another receiver). Their URLs are credentials (anyone holding a Slack
-// incoming-webhook URL can post to the channel), so they are secrets in state whether or not the config was set
-// with --secret. Their signing secrets are not stored anywhere: Slack and Discord do not verify them.
+// Notification endpoints: their URLs are credentials, so secrets in state; Slack and Discord verify no signature,
+// so their signing secrets are not stored.
 for (const extra of settings.extraEndpoints) {
   new WebhookEndpoint(`webhook-endpoint-${extra.name}`, {
     url: pulumi.secret(extra.url),
     events: [...extra.events],
-    // Unset: the provider detects Slack/Discord from the URL, as Polar's dashboard does.
+    // Unset: the provider detects Slack/Discord from the URL.
     ...(extra.format ? { format: extra.format } : {}),
     name: `${project}-${stack}-${extra.name}`,
     ...endpointOptions,
@@ -92,19 +78,3 @@ export const queueUrl = ingress.queue.url;
 export const queueArn = ingress.queue.arn;
 export const deadLetterQueueUrl = ingress.deadLetterQueue.url;
 export const secretParameterName = ingress.secretParameter.name;
-
-/** Every key the program knows, read through `pulumi.Config`, plus unknown project keys (typos) to report them. */
-function readStackConfig(): StackConfig {
-  const config = new pulumi.Config(PROJECT_NAMESPACE);
-  const raw: Record<string, unknown> = {};
-  for (const key of STACK_CONFIG_KEYS) {
-    raw[`${PROJECT_NAMESPACE}:${key}`] = config.get(key);
-  }
-  raw["polar:server"] = new pulumi.Config("polar").get("server");
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (key.startsWith(`${PROJECT_NAMESPACE}:`) && !(key in raw)) {
-      raw[key] = value;
-    }
-  }
-  return parseStackConfig(raw);
-}

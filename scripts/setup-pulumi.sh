@@ -41,7 +41,14 @@ version_at_least() {
   [ "$(printf '%s\n%s\n' "$b" "$a" | sort -V | head -n1)" = "$b" ]
 }
 
-cli_version() { PULUMI_SKIP_UPDATE_CHECK=true "$1" version 2>/dev/null | head -n1 | tr -d '[:space:]'; }
+# Prints the first line of `pulumi version`, or nothing when the CLI fails: never exits (under set -e and
+# pipefail, a failing `pulumi version` inside $(…) would otherwise end this script silently with its code).
+cli_version() {
+  local out
+  out=$(PULUMI_SKIP_UPDATE_CHECK=true "$1" version 2>/dev/null) || return 0
+  out=${out%%$'\n'*}
+  printf '%s' "${out//[[:space:]]/}"
+}
 
 # The dynamic-provider launcher ships inside @pulumi/pulumi, and the engine finds such bundled plugins
 # next to the pulumi binary (or on PATH). It is a copy, not a link: the script resolves
@@ -72,14 +79,21 @@ tried=()
 if [ -n "${PULUMI_CLI:-}" ]; then
   [ -x "$PULUMI_CLI" ] || fail "PULUMI_CLI=$PULUMI_CLI is not an executable file." "Point it at a pulumi binary >= $MIN_VERSION or unset it."
   v=$(cli_version "$PULUMI_CLI")
-  version_at_least "${v:-0}" "$MIN_VERSION" || fail "PULUMI_CLI=$PULUMI_CLI reports version '${v:-unknown}', need >= $MIN_VERSION."
+  [ -n "$v" ] || fail "PULUMI_CLI=$PULUMI_CLI fails 'pulumi version'." "Point it at a working pulumi binary >= $MIN_VERSION or unset it."
+  version_at_least "$v" "$MIN_VERSION" || fail "PULUMI_CLI=$PULUMI_CLI reports version '$v', need >= $MIN_VERSION."
   use_cli "$PULUMI_CLI"
 fi
 
 if on_path=$(command -v pulumi 2>/dev/null); then
   v=$(cli_version "$on_path")
   if version_at_least "${v:-0}" "$MIN_VERSION"; then use_cli "$on_path"; fi
-  tried+=("pulumi on PATH ($on_path) reports '${v:-no version}', need >= $MIN_VERSION")
+  if [ -z "$v" ]; then
+    problem="fails 'pulumi version'"
+  else
+    problem="reports '$v', need >= $MIN_VERSION"
+  fi
+  tried+=("pulumi on PATH ($on_path) $problem")
+  log "ignoring the pulumi on PATH ($on_path): it $problem; looking for a cached build"
 else
   tried+=("no pulumi on PATH")
 fi

@@ -3,7 +3,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import {
@@ -59,6 +59,11 @@ export interface EngineStackOptions {
   readonly config?: ConfigMap;
   /** Extra environment for the CLI and the plugins it starts (e.g. POLAR_API_URL). */
   readonly envVars?: Record<string, string>;
+  /**
+   * A `Pulumi.<stack>.yaml` (e.g. the repository's) copied into the throw-away workspace as this stack's settings:
+   * the engine writes its `encryptionsalt` into the copy, never into the checkout.
+   */
+  readonly stackSettingsFile?: string;
 }
 
 export interface EngineStack {
@@ -103,6 +108,9 @@ export async function createEngineStack(options: EngineStackOptions): Promise<En
     ...options.envVars,
   };
   const stackName = options.stackName ?? "test";
+  if (options.stackSettingsFile) {
+    await copyFile(options.stackSettingsFile, join(workDir, `Pulumi.${stackName}.yaml`));
+  }
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName, projectName: options.projectName, program: options.program },
     {

@@ -293,6 +293,65 @@ describe("Function: parseStackConfig", () => {
   });
 });
 
+describe("Function: parseStackConfig with the runtime's secret keys", () => {
+  const TOKEN = "polar_oat_plain1234567890";
+  const SLACK = "https://hooks.slack.com/services/T0/B0/plainsecret";
+  const DISCORD = "https://discord.com/api/webhooks/1/plainsecret";
+  const credentials = {
+    "polar-webhooks:events": EVENTS,
+    "polar:accessToken": TOKEN,
+    "polar-webhooks:extraEndpoints": JSON.stringify([
+      { name: "slack", url: SLACK, events: ["order.paid"] },
+      { name: "discord", url: DISCORD, events: ["order.paid"] },
+    ]),
+  };
+  const secrecy = (...secretKeys: string[]) => ({
+    stack: "dev",
+    isSecret: (key: string) => secretKeys.includes(key),
+  });
+
+  it("refuses the token and notification URLs set without --secret, with the commands that fix it", () => {
+    // Act
+    let error: unknown;
+    try {
+      parseStackConfig(credentials, secrecy());
+    } catch (caught) {
+      error = caught;
+    }
+    // Assess
+    expect(error).toBeInstanceOf(StackConfigError);
+    expect((error as StackConfigError).problems.map((p) => p.message)).toEqual([
+      "polar:accessToken: set without --secret, so the token is stored in clear in Pulumi.dev.yaml and would be " +
+        "copied into the state; run `pulumi config set --secret polar:accessToken polar_oat_… -s dev` " +
+        "(or remove it and set env POLAR_ACCESS_TOKEN)",
+      "polar-webhooks:extraEndpoints: set without --secret, so its URLs (credentials: a Slack or Discord webhook " +
+        "URL lets anyone post) are stored in clear in Pulumi.dev.yaml and would be copied into the state; run " +
+        "`pulumi config set --secret --path 'polar-webhooks:extraEndpoints[0].url' … -s dev` and " +
+        "`pulumi config set --secret --path 'polar-webhooks:extraEndpoints[1].url' … -s dev`",
+    ]);
+    for (const credential of [TOKEN, SLACK, DISCORD]) {
+      expect((error as Error).message).not.toContain(credential);
+    }
+  });
+
+  it("accepts them set with --secret", () => {
+    const config = parseStackConfig(
+      credentials,
+      secrecy("polar:accessToken", "polar-webhooks:extraEndpoints"),
+    );
+    expect(config.extraEndpoints.map((e) => e.url)).toEqual([SLACK, DISCORD]);
+  });
+
+  it("does not ask for --secret on an empty list or an unset token", () => {
+    expect(
+      parseStackConfig(
+        { "polar-webhooks:events": EVENTS, "polar-webhooks:extraEndpoints": "[]" },
+        secrecy(),
+      ).extraEndpoints,
+    ).toEqual([]);
+  });
+});
+
 describe("Function: serverMismatchWarning", () => {
   it.each<[string, "sandbox" | "production", string | undefined]>([
     ["dev", "sandbox", undefined],
@@ -332,12 +391,21 @@ describe("Class: PolarWebhookIngress", () => {
           logRetentionDays: 2 as never,
         }),
       ).toThrowError(
-        `PolarWebhookIngress ${"a".repeat(56)}: [name] must be 1-55 letters, digits or "-" (got "${"a".repeat(56)}"); ` +
+        `PolarWebhookIngress ${"a".repeat(56)}: [name] must be 1-51 letters, digits or "-" ` +
+          `(got "${"a".repeat(56)}": its IAM role name would be 69 characters, AWS allows 64); ` +
           '[path] must look like "/polar/webhooks" (got "polar"); ' +
           "[consumerTimeoutSeconds] must be a whole number from 1 to 7200 (got 7201); " +
           "[maxReceiveCount] must be a whole number from 1 to 1000 (got 0); " +
           "[timeoutSeconds] must be a whole number from 1 to 30 (got 31); " +
           `[logRetentionDays] must be one of ${RETENTIONS} (got 2)`,
+      );
+    });
+
+    it("names a character AWS would refuse", () => {
+      expect(() =>
+        PolarWebhookIngress.validateArgs("hooks_dev", { signingSecrets: { current: "whsec_x" } }),
+      ).toThrowError(
+        'PolarWebhookIngress hooks_dev: [name] must be 1-51 letters, digits or "-" (got "hooks_dev")',
       );
     });
 

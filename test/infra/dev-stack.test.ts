@@ -17,6 +17,7 @@ import {
   valueOf,
   type Harness,
 } from "./support";
+import { expectedUrns } from "./urns";
 
 const STACK = "dev";
 const PREFIX = "polar-webhooks-dev";
@@ -379,5 +380,11 @@ describe("Program: dev stack (Polar sandbox)", () => {
         tags: TAGS,
       });
     }
+  });
+
+  it("keeps every resource's URN (type, name and parent), so existing stacks see no replacement", () => {
+    expect(harness.urns()).toEqual(
+      expectedUrns(STACK, { alarmEmail: false, endpoints: ["webhook-endpoint"] }),
+    );
   });
 });

@@ -16,6 +16,7 @@ import {
   valueOf,
   type Harness,
 } from "./support";
+import { expectedUrns } from "./urns";
 
 const STACK = "prod";
 const PREFIX = "polar-webhooks-prod";
@@ -38,14 +39,18 @@ let program: typeof import("../../infra/index");
 const warnings: string[] = [];
 
 beforeAll(async () => {
-  // Prepare: the example file as is, plus a Discord notification endpoint (set with --secret in real use).
+  // Prepare: the example file as is, plus the token and a Discord notification endpoint, set with --secret.
   const config = {
     ...readStackFile(STACK),
+    "polar:accessToken": "polar_oat_prodToken",
     "polar-webhooks:extraEndpoints": [
       { name: "discord-orders", url: DISCORD_URL, events: ["order.paid"] },
     ],
   };
-  harness = await installMocks(STACK, config);
+  harness = await installMocks(STACK, config, [
+    "polar:accessToken",
+    "polar-webhooks:extraEndpoints",
+  ]);
   const pulumi = await import("@pulumi/pulumi");
   const originalWarn = pulumi.log.warn;
   pulumi.log.warn = (message: string) => {
@@ -188,5 +193,14 @@ describe("Program: prod stack (Polar production)", () => {
       "aws:sns/topicSubscription:TopicSubscription",
       "aws:sqs/redrivePolicy:RedrivePolicy",
     ]);
+  });
+
+  it("keeps every resource's URN (type, name and parent), so existing stacks see no replacement", () => {
+    expect(harness.urns()).toEqual(
+      expectedUrns(STACK, {
+        alarmEmail: true,
+        endpoints: ["webhook-endpoint", "webhook-endpoint-discord-orders"],
+      }),
+    );
   });
 });

@@ -48,6 +48,8 @@ export interface Harness {
   readonly invokes: string[];
   /** The endpoint secret each WebhookEndpoint mock returned, by resource name. */
   readonly secrets: Map<string, string>;
+  /** The URN of every registered resource, sorted (what decides replacements in an existing stack). */
+  urns(): string[];
 }
 
 /** Ids and outputs as AWS and Polar would return them, so every Output in the program resolves to a real-looking value. */
@@ -117,15 +119,23 @@ function mockState(
 export async function installMocks(
   stack: string,
   config: Record<string, unknown>,
+  /** Keys set with `--secret` (the runtime's PULUMI_CONFIG_SECRET_KEYS). */
+  secretKeys: readonly string[] = [],
 ): Promise<Harness> {
   // What the language host does: the config as JSON in PULUMI_CONFIG. The runtime snapshots the environment the
   // first time it is used, which may already have happened in this process (a static import of @pulumi/aws), so
   // the same map is also written into that snapshot.
   const runtimeConfig = toRuntimeConfig(config);
   process.env.PULUMI_CONFIG = JSON.stringify(runtimeConfig);
-  process.env.PULUMI_CONFIG_SECRET_KEYS = "[]";
-  pulumi.runtime.setAllConfig(runtimeConfig, []);
-  const harness: Harness = { resources: [], invokes: [], secrets: new Map() };
+  process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(secretKeys);
+  pulumi.runtime.setAllConfig(runtimeConfig, [...secretKeys]);
+  let monitor: { getRegisteredResources(): Map<string, unknown> } | undefined;
+  const harness: Harness = {
+    resources: [],
+    invokes: [],
+    secrets: new Map(),
+    urns: () => [...(monitor?.getRegisteredResources().keys() ?? [])].sort(),
+  };
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -150,6 +160,8 @@ export async function installMocks(
     stack,
     false,
   );
+  // The MockMonitor computes each URN from the type, the name and the parent, as the engine does.
+  monitor = pulumi.runtime.getMonitor() as unknown as typeof monitor;
   return harness;
 }
 

@@ -1,0 +1,46 @@
+// The URNs the program registered before PolarWebhookIngress was split into per-concern files. A URN is
+// what an existing stack matches resources by: any change here is a delete + create on the next `up`.
+const COMPONENT = "polar-webhooks:index:PolarWebhookIngress";
+
+/** [child type, name suffix after `<project>-<stack>-`]: every child, as registered by the original code. */
+const CHILDREN: readonly (readonly [string, string])[] = [
+  ["aws:apigatewayv2/api:Api", "api"],
+  ["aws:apigatewayv2/integration:Integration", "integration"],
+  ["aws:apigatewayv2/route:Route", "route"],
+  ["aws:apigatewayv2/stage:Stage", "stage"],
+  ["aws:cloudwatch/logGroup:LogGroup", "access-logs"],
+  ["aws:cloudwatch/logGroup:LogGroup", "receiver-logs"],
+  ["aws:cloudwatch/logMetricFilter:LogMetricFilter", "forbidden"],
+  ["aws:cloudwatch/metricAlarm:MetricAlarm", "api-5xx"],
+  ["aws:cloudwatch/metricAlarm:MetricAlarm", "dlq-not-empty"],
+  ["aws:cloudwatch/metricAlarm:MetricAlarm", "forbidden-spike"],
+  ["aws:cloudwatch/metricAlarm:MetricAlarm", "receiver-errors"],
+  ["aws:iam/role:Role", "role"],
+  ["aws:iam/rolePolicy:RolePolicy", "policy"],
+  ["aws:iam/rolePolicy:RolePolicy", "secrets-policy"],
+  ["aws:lambda/function:Function", "receiver"],
+  ["aws:lambda/permission:Permission", "invoke"],
+  ["aws:sqs/queue:Queue", "dlq"],
+  ["aws:sqs/queue:Queue", "queue"],
+  ["aws:sqs/redrivePolicy:RedrivePolicy", "redrive"],
+  ["aws:ssm/parameter:Parameter", "secrets"],
+];
+const ALARM_EMAIL_CHILDREN: readonly (readonly [string, string])[] = [
+  ["aws:sns/topic:Topic", "alarms"],
+  ["aws:sns/topicSubscription:TopicSubscription", "alarms-email"],
+];
+
+/** Every URN of a stack of this project, sorted. */
+export function expectedUrns(
+  stack: string,
+  options: { alarmEmail: boolean; endpoints: readonly string[] },
+): string[] {
+  const prefix = `urn:pulumi:${stack}::polar-webhooks::`;
+  const name = `polar-webhooks-${stack}`;
+  const children = [...CHILDREN, ...(options.alarmEmail ? ALARM_EMAIL_CHILDREN : [])];
+  return [
+    `${prefix}${COMPONENT}::${name}`,
+    ...children.map(([type, suffix]) => `${prefix}${COMPONENT}$${type}::${name}-${suffix}`),
+    ...options.endpoints.map((e) => `${prefix}pulumi-nodejs:dynamic/polar:WebhookEndpoint::${e}`),
+  ].sort();
+}
