@@ -6,6 +6,8 @@
  * const polar = await startPolarEmulator();
  * const client = new PolarClient({ accessToken: polar.organizationToken, baseUrl: polar.url });
  * // … exercise the client; inspect polar.requests, polar.endpoints(); inject polar.faults …
+ * const { id } = await polar.emit("order.paid"); // delivered to subscribed endpoints, signed
+ * await polar.settled(); // every delivery done, retries included
  * await polar.close();
  * ```
  *
@@ -17,28 +19,26 @@ import { randomUUID } from "node:crypto";
 import { type ApiSettings, PolarApi } from "./api";
 import { DEFAULT_SCOPES, type Subject, TokenRegistry, type TokenRequest } from "./auth";
 import { timestampFromDate } from "./clock";
-import {
-  type ApiVersion,
-  DEFAULT_API_VERSION,
-  type WebhookEventType,
-  type WebhookFormat,
-} from "./events";
-import { FaultInjector, type FaultKind, type FaultSettings } from "./faults";
-import { type SecretGeneration } from "./secrets";
+import { isStandardWebhookSecret } from "./delivery/signing";
+import { DeliveryWorker } from "./delivery/worker";
+import { emitWebhookEvent } from "./emit";
+import { DEFAULT_API_VERSION } from "./events";
+import { FaultInjector } from "./faults";
 import { startHttpServer, type RecordedRequest } from "./server";
 import {
-  type EventRecord,
+  type DeliveryRecord,
   PolarStore,
   toDeliveryResource,
   toEndpointResource,
   toEventResource,
-  type WebhookDeliveryResource,
-  type WebhookEndpointResource,
   type WebhookEventResource,
 } from "./store";
+import type { InsertEndpointInput, PolarEmulator, PolarEmulatorOptions } from "./types";
 import { validateWebhookUrl } from "./url";
 
 export type { TokenKind, TokenRequest } from "./auth";
+export { MAX_DELIVERY_ATTEMPTS, retryDelayMs } from "./delivery/backoff";
+export { type EmitResult, type EmittedEvent, UnknownWebhookEventTypeError } from "./emit";
 export {
   API_VERSIONS,
   type ApiVersion,
@@ -58,6 +58,11 @@ export type {
   ServerErrorFault,
   ServerErrorStatus,
 } from "./faults";
+export {
+  ORDER_BILLING_REASONS,
+  type WebhookDataOverrides,
+  type WebhookEventData,
+} from "./payloads";
 export type { SecretGeneration } from "./secrets";
 export type { RecordedRequest } from "./server";
 export type {
@@ -65,125 +70,26 @@ export type {
   WebhookEndpointResource,
   WebhookEventResource,
 } from "./store";
+export { suggestEventType } from "./suggest";
+export type {
+  EmitOptions,
+  EndpointEdit,
+  FaultController,
+  InsertDeliveryInput,
+  InsertEndpointInput,
+  InsertEventInput,
+  PolarEmulator,
+  PolarEmulatorOptions,
+} from "./types";
 export { normalizeWebhookUrl } from "./url";
 
-export interface PolarEmulatorOptions {
-  /** Port on 127.0.0.1; a free one when absent. */
-  readonly port?: number;
-  /**
-   * Secret form for endpoints created through the API. `standard` (default): Polar after
-   * 2026-09-08. `legacy`: the 43-character form signed with the UTF-8 bytes of the secret.
-   */
-  readonly secretGeneration?: SecretGeneration;
-  /**
-   * Accept loopback `http`/`https` URLs (localhost, 127/8, [::1]); real Polar refuses them with
-   * 422. Default false. Only for local pipeline tests.
-   */
-  readonly allowLoopbackUrls?: boolean;
-  /** Faults active from the first request. */
-  readonly faults?: FaultSettings;
-  /** Called when a redelivery is scheduled through the API. */
-  readonly onRedeliver?: (event: WebhookEventResource) => void;
-}
-
-/** An endpoint created "behind Pulumi's back", e.g. in the dashboard. */
-export interface InsertEndpointInput {
-  /** Normalized like the API does; loopback and private hosts are allowed here. */
-  readonly url: string;
-  readonly events?: readonly WebhookEventType[];
-  readonly format?: WebhookFormat;
-  readonly name?: string | null;
-  readonly enabled?: boolean;
-  readonly apiVersion?: ApiVersion;
-  /** Defaults to the emulator's main organization. */
-  readonly organizationId?: string;
-  /** Secret form; default: the emulator's `secretGeneration`. Ignored when `secret` is given. */
-  readonly secretGeneration?: SecretGeneration;
-  /** An explicit secret, with the signing scheme Polar would use for it (default legacy). */
-  readonly secret?: string;
-  readonly usesStandardWebhookSignature?: boolean;
-  readonly createdAt?: Date;
-}
-
-/** Out-of-band edits, as someone in the dashboard could make them. */
-export interface EndpointEdit {
-  readonly url?: string;
-  readonly name?: string | null;
-  readonly events?: readonly WebhookEventType[];
-  readonly format?: WebhookFormat;
-  readonly enabled?: boolean;
-  readonly apiVersion?: ApiVersion;
-}
-
-export interface InsertEventInput {
-  readonly endpointId: string;
-  readonly type: WebhookEventType;
-  /** The exact JSON string Polar sent; null for an archived event. */
-  readonly payload?: string | null;
-  readonly id?: string;
-}
-
-export interface InsertDeliveryInput {
-  readonly eventId: string;
-  readonly succeeded: boolean;
-  readonly httpCode: number | null;
-  readonly response?: string | null;
-}
-
-export interface FaultController {
-  /** Turns on faults (replacing active faults of the same kind). */
-  set(settings: FaultSettings): void;
-  /** Switches off one kind of fault, or all. */
-  clear(kind?: FaultKind): void;
-  /** Active faults with their remaining counts. */
-  active(): FaultSettings;
-}
-
-export interface PolarEmulator {
-  /** Base URL, e.g. `http://127.0.0.1:43121`; routes live under `${url}/v1/…`. */
-  readonly url: string;
-  readonly port: number;
-  /** The main organization (the organization token's). */
-  readonly organizationId: string;
-  /** A second organization the main user also manages. */
-  readonly otherOrganizationId: string;
-  /** `polar_oat_…` of `organizationId`, scopes `webhooks:read webhooks:write`. */
-  readonly organizationToken: string;
-  /** `polar_pat_…` of a user managing both organizations, same scopes. */
-  readonly userToken: string;
-  /** Every request so far, oldest first (a copy). */
-  readonly requests: readonly RecordedRequest[];
-  readonly faults: FaultController;
-  /** Current switches; assignable at run time. */
-  readonly settings: ApiSettings;
-  resetRequests(): void;
-  /** A new token; unknown scopes are kept (they just grant nothing here). */
-  createToken(request: TokenRequest): string;
-  /** Makes a token unknown (later requests get 401 `invalid_token`). */
-  revokeToken(token: string): void;
-  /** Live (not soft-deleted) endpoints of all organizations, newest first. */
-  endpoints(): WebhookEndpointResource[];
-  /** A live endpoint; soft-deleted ones only with `includeDeleted`. */
-  getEndpoint(
-    id: string,
-    options?: { includeDeleted?: boolean },
-  ): WebhookEndpointResource | undefined;
-  insertEndpoint(input: InsertEndpointInput): WebhookEndpointResource;
-  updateEndpointOutOfBand(id: string, edit: EndpointEdit): WebhookEndpointResource;
-  /** Soft delete, as a delete in the dashboard. */
-  deleteEndpointOutOfBand(id: string): void;
-  /** What Polar does after 10 consecutive failed events: `enabled = false`. */
-  autoDisable(id: string): WebhookEndpointResource;
-  insertEvent(input: InsertEventInput): WebhookEventResource;
-  insertDelivery(input: InsertDeliveryInput): WebhookDeliveryResource;
-  /** Events whose redelivery was requested through the API, in order. */
-  readonly redeliveries: readonly WebhookEventResource[];
-  close(): Promise<void>;
-}
+/** Polar's delivery timeout (`timeout=10.0` in the worker). */
+const DELIVERY_TIMEOUT_MS = 10_000;
 
 export async function startPolarEmulator(
   options: PolarEmulatorOptions = {},
 ): Promise<PolarEmulator> {
+  const delivery = deliverySettings(options);
   const store = new PolarStore();
   const tokens = new TokenRegistry();
   const organizationId = randomUUID();
@@ -195,6 +101,8 @@ export async function startPolarEmulator(
     scopes: DEFAULT_SCOPES,
   });
   const userToken = tokens.issue(mainUser);
+  /** Organizations events can be emitted in: the two built-in ones and any used since. */
+  const organizations = new Set<string>([organizationId, otherOrganizationId]);
   const settings: ApiSettings = {
     allowLoopbackUrls: options.allowLoopbackUrls ?? false,
     secretGeneration: options.secretGeneration ?? "standard",
@@ -203,11 +111,22 @@ export async function startPolarEmulator(
   const recorded: RecordedRequest[] = [];
   const redeliveries: WebhookEventResource[] = [];
   const faults = new FaultInjector(options.faults);
+  const deliveryResource = (record: DeliveryRecord) => {
+    const event = store.findEvent(record.eventId);
+    if (event === undefined) {
+      throw new Error(`polar emulator: no webhook event ${record.eventId}`);
+    }
+    return toDeliveryResource(record, event);
+  };
+  const worker = new DeliveryWorker(store, delivery, {
+    onDelivery: (record) => options.onDelivery?.(deliveryResource(record)),
+  });
   const api = new PolarApi(store, tokens, settings, {
-    onRedeliver: (event: EventRecord) => {
+    onRedeliver: (event) => {
       const resource = toEventResource(event);
       redeliveries.push(resource);
       options.onRedeliver?.(resource);
+      worker.enqueue(event.id, { redeliver: true });
     },
   });
   const server = await startHttpServer(
@@ -219,6 +138,13 @@ export async function startPolarEmulator(
     const record = store.findEndpoint(id);
     if (record === undefined) {
       throw new Error(`polar emulator: no live webhook endpoint ${id}`);
+    }
+    return record;
+  };
+  const eventRecord = (id: string) => {
+    const record = store.findEvent(id);
+    if (record === undefined) {
+      throw new Error(`polar emulator: no webhook event ${id}`);
     }
     return record;
   };
@@ -246,7 +172,11 @@ export async function startPolarEmulator(
     resetRequests: () => {
       recorded.length = 0;
     },
-    createToken: (request) => tokens.issue(subjectFor(request, mainUser, organizationId)),
+    createToken: (request) => {
+      const subject = subjectFor(request, mainUser, organizationId);
+      if (subject.kind === "organization") organizations.add(subject.organizationId);
+      return tokens.issue(subject);
+    },
     revokeToken: (token) => {
       tokens.revoke(token);
     },
@@ -258,6 +188,7 @@ export async function startPolarEmulator(
       return record === undefined ? undefined : toEndpointResource(record);
     },
     insertEndpoint: (input) => {
+      checkInsertedSecret(input);
       const record = store.createEndpoint({
         organizationId: input.organizationId ?? organizationId,
         url: normalizeForInsert(input.url),
@@ -277,6 +208,7 @@ export async function startPolarEmulator(
             }),
         ...(input.createdAt === undefined ? {} : { createdAt: timestampFromDate(input.createdAt) }),
       });
+      organizations.add(record.organizationId);
       return toEndpointResource(record);
     },
     updateEndpointOutOfBand: (id, edit) => {
@@ -297,8 +229,11 @@ export async function startPolarEmulator(
       return toEndpointResource(updated);
     },
     deleteEndpointOutOfBand: (id) => store.softDeleteEndpoint(liveRecord(id)),
-    autoDisable: (id) =>
-      toEndpointResource(store.updateEndpoint(liveRecord(id), { enabled: false })),
+    autoDisable: (id) => {
+      const record = liveRecord(id);
+      worker.disableEndpoint(record);
+      return toEndpointResource(record);
+    },
     insertEvent: (input) =>
       toEventResource(
         store.createEvent({
@@ -309,19 +244,48 @@ export async function startPolarEmulator(
         }),
       ),
     insertDelivery: (input) => {
-      const delivery = store.recordDelivery({
+      const event = eventRecord(input.eventId);
+      const record = store.recordDelivery({
         eventId: input.eventId,
         succeeded: input.succeeded,
         httpCode: input.httpCode,
         response: input.response ?? null,
       });
-      const event = store.findEvent(input.eventId);
-      if (event === undefined) {
-        throw new Error(`polar emulator: no webhook event ${input.eventId}`);
+      store.updateEvent(event, {
+        succeeded: input.succeeded,
+        ...(input.httpCode === null ? {} : { lastHttpCode: input.httpCode }),
+      });
+      return toDeliveryResource(record, event);
+    },
+    emit: async (type, emitOptions = {}) => {
+      if (closed !== undefined) {
+        throw new Error("polar emulator: emit after close()");
       }
-      return toDeliveryResource(delivery, event);
+      const organization = emitOptions.organizationId ?? organizationId;
+      if (!organizations.has(organization)) {
+        throw new Error(
+          `emit: organizationId ${JSON.stringify(organization)} is not an organization of this emulator; ` +
+            "use emulator.organizationId, emulator.otherOrganizationId or one of an inserted endpoint.",
+        );
+      }
+      return emitWebhookEvent(store, (eventId) => worker.enqueue(eventId), {
+        type,
+        data: emitOptions.data,
+        organizationId: organization,
+      });
+    },
+    settled: () => worker.settled(),
+    getEvent: (id) => {
+      const record = store.findEvent(id);
+      return record === undefined ? undefined : toEventResource(record);
+    },
+    archiveEvent: (id) => {
+      const record = eventRecord(id);
+      store.archiveEvent(record);
+      return toEventResource(record);
     },
     close: () => {
+      worker.stop();
       closed ??= server.close();
       return closed;
     },
@@ -356,5 +320,38 @@ function normalizeForInsert(url: string): string {
     return new URL(url.trim()).href;
   } catch {
     throw new Error(`polar emulator: invalid webhook URL ${JSON.stringify(url)}`);
+  }
+}
+
+function deliverySettings(options: PolarEmulatorOptions): {
+  backoffScale: number;
+  timeoutMs: number;
+} {
+  const backoffScale = options.deliveryBackoffScale ?? 1;
+  const timeoutMs = options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS;
+  if (!Number.isFinite(backoffScale) || backoffScale < 0) {
+    throw new Error(
+      `deliveryBackoffScale must be a number ≥ 0 (1 = Polar's schedule), got ${String(backoffScale)}`,
+    );
+  }
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new Error(
+      `deliveryTimeoutMs must be a number of milliseconds > 0, got ${String(timeoutMs)}`,
+    );
+  }
+  return { backoffScale, timeoutMs };
+}
+
+/** Polar could not sign deliveries to such an endpoint; refuse it rather than fail later. */
+function checkInsertedSecret(input: InsertEndpointInput): void {
+  if (
+    input.secret !== undefined &&
+    input.usesStandardWebhookSignature === true &&
+    !isStandardWebhookSecret(input.secret)
+  ) {
+    throw new Error(
+      "insertEndpoint: with usesStandardWebhookSignature the secret must be whsec_ followed by a " +
+        "base64 key; leave usesStandardWebhookSignature unset for a legacy secret.",
+    );
   }
 }
