@@ -49,13 +49,8 @@ import {
   toEndpointResource,
 } from "./store";
 import { isAcceptableStoredUrl } from "./url";
-import {
-  validateEndpointCreate,
-  validateEndpointUpdate,
-  validateListDeliveriesQuery,
-  validateListEndpointsQuery,
-  validatePathId,
-} from "./validation";
+import { validateListDeliveriesQuery, validateListEndpointsQuery } from "./query-validation";
+import { validateEndpointCreate, validateEndpointUpdate, validatePathId } from "./validation";
 
 export interface ApiRequest {
   readonly method: string;

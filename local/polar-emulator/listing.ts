@@ -1,7 +1,7 @@
 /**
  * Lists as Polar answers them: the deliveries filters and `ListResource` pagination.
  */
-import type { Pagination, ListDeliveriesQuery } from "./validation";
+import type { ListDeliveriesQuery, Pagination } from "./query-validation";
 import type { DeliveryRecord, EventRecord } from "./store";
 
 /** The deliveries-list filters (`created_at` bounds are strict; `query` is an ILIKE). */

@@ -239,8 +239,52 @@ describe("auto-disable", () => {
   });
 });
 
-describe("settled() and close()", () => {
+describe("settled(), onDelivery and close()", () => {
   it("resolves at once when nothing is pending", async () => {
+    await expect(polar.settled()).resolves.toBeUndefined();
+  });
+
+  it("reports every attempt to onDelivery as the deliveries API lists it", async () => {
+    // Prepare
+    await polar.close();
+    const reported: WebhookDeliveryResource[] = [];
+    polar = await startPolarEmulator({
+      deliveryBackoffScale: SCALE,
+      onDelivery: (delivery) => reported.push(delivery),
+    });
+    endpointAt("/hook", ["order.paid"]);
+    receiver.respondWith(sequence([{ status: 503 }], { status: 200 }));
+
+    // Act
+    await polar.emit("order.paid");
+    await polar.settled();
+
+    // Assess
+    const listed = await deliveries();
+    expect(reported.map((delivery) => [delivery.id, delivery.http_code])).toEqual(
+      [...listed].reverse().map((delivery) => [delivery.id, delivery.http_code]),
+    );
+  });
+
+  it("keeps delivering when an onDelivery hook throws, and settled() reports the error", async () => {
+    // Prepare
+    await polar.close();
+    polar = await startPolarEmulator({
+      deliveryBackoffScale: SCALE,
+      onDelivery: () => {
+        throw new Error("hook broke");
+      },
+    });
+    endpointAt("/hook", ["order.paid"]);
+    receiver.respondWith(sequence([{ status: 503 }], { status: 200 }));
+
+    // Act
+    await polar.emit("order.paid");
+    const settled = polar.settled();
+
+    // Assess
+    await expect(settled).rejects.toThrow("hook broke");
+    expect(receiver.received).toHaveLength(2);
     await expect(polar.settled()).resolves.toBeUndefined();
   });
 

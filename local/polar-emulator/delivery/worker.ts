@@ -86,7 +86,10 @@ export class DeliveryWorker {
     this.schedule({ eventId, redeliver: options.redeliver ?? false }, 0);
   }
 
-  /** Resolves when no task is queued or running, retries included. */
+  /**
+   * Resolves when no task is queued or running, retries included; rejects instead when a hook
+   * or the emulator itself threw meanwhile.
+   */
   settled(): Promise<void> {
     return new Promise((resolve, reject) => {
       this.idleWaiters.push({ resolve, reject });
@@ -184,14 +187,24 @@ export class DeliveryWorker {
     if (this.stopped) {
       return;
     }
-    const succeeded = this.record(event, endpoint.url, result);
+    const { succeeded, delivery } = this.record(event, endpoint.url, result);
     if (!succeeded) {
       this.afterFailure(event, task);
     }
+    try {
+      this.hooks.onDelivery?.(delivery);
+    } catch (error) {
+      // The caller's hook failed; deliveries go on, and `settled()` reports it.
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+    }
   }
 
-  /** Stores the attempt and its effect on the event; true when it succeeded (any 2xx). */
-  private record(event: EventRecord, url: string, result: DeliveryResult): boolean {
+  /** Stores the attempt and its effect on the event. */
+  private record(
+    event: EventRecord,
+    url: string,
+    result: DeliveryResult,
+  ): { succeeded: boolean; delivery: DeliveryRecord } {
     const outcome = deliveryOutcome(url, result);
     const delivery = this.store.recordDelivery({ eventId: event.id, ...outcome });
     if (outcome.httpCode !== null) {
@@ -200,8 +213,7 @@ export class DeliveryWorker {
         ...(outcome.succeeded ? { succeeded: true } : {}),
       });
     }
-    this.hooks.onDelivery?.(delivery);
-    return outcome.succeeded;
+    return { succeeded: outcome.succeeded, delivery };
   }
 
   private afterFailure(event: EventRecord, task: Task): void {
