@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { isGlobalIp, parseIpHost } from "./polar/ip";
-import { generatePolarToken, generateWebhookSecret } from "./polar/secrets";
-import { normalizeWebhookUrl, pythonStrip, validateWebhookUrl } from "./polar/url";
-import { validateUuid4 } from "./polar/uuid";
+import { isGlobalIp, parseIpHost } from "../../local/polar-emulator/ip";
+import { generatePolarToken, generateWebhookSecret } from "../../local/polar-emulator/secrets";
+import {
+  normalizeWebhookUrl,
+  pythonStrip,
+  validateWebhookUrl,
+} from "../../local/polar-emulator/url";
+import { validateUuid4 } from "../../local/polar-emulator/uuid";
 
 describe("normalizeWebhookUrl", () => {
   it.each([

@@ -1,15 +1,13 @@
 /**
  * Request validation with FastAPI/pydantic v2 error items (polar-api.md §2 and §4).
  *
- * Mirrors `WebhookEndpointCreate` / `WebhookEndpointUpdate` and the list query parameters:
- * errors come in field order, `loc` is prefixed with "body"/"query"/"path", unknown fields are
+ * Mirrors `WebhookEndpointCreate` / `WebhookEndpointUpdate` and the path id, and holds the field
+ * validators the list queries share (`query-validation.ts`): errors come in field order, `loc` is prefixed with "body"/"query"/"path", unknown fields are
  * ignored (the schemas don't forbid extras), and JSON input is validated in pydantic's lax mode.
  */
 import {
   API_VERSIONS,
   type ApiVersion,
-  HTTP_CODE_CLASSES,
-  type HttpCodeClass,
   isApiVersion,
   isWebhookEventType,
   WEBHOOK_EVENT_TYPES,
@@ -21,10 +19,10 @@ import type { ValidationErrorItem } from "./responses";
 import { type UrlPolicy, validateWebhookUrl } from "./url";
 import { validateUuid4 } from "./uuid";
 
-type Loc = readonly (string | number)[];
+export type Loc = readonly (string | number)[];
 
 /** Items in `detail` order; a field that failed yields `undefined` and at least one item. */
-class Issues {
+export class Issues {
   readonly items: ValidationErrorItem[] = [];
 
   add(
@@ -75,7 +73,6 @@ const SECRET_MIN_LENGTH = 32;
 const API_VERSION_EXPECTED = expectedList(API_VERSIONS);
 const FORMAT_EXPECTED = expectedList(WEBHOOK_FORMATS);
 const EVENT_TYPE_EXPECTED = expectedList(WEBHOOK_EVENT_TYPES);
-const HTTP_CODE_CLASS_EXPECTED = expectedList(HTTP_CODE_CLASSES);
 
 /** Path `{id}` typed `UUID4`. */
 export function validatePathId(value: string, issues: ValidationErrorItem[]): string | undefined {
@@ -186,157 +183,6 @@ export function validateEndpointUpdate(
   };
 }
 
-export interface Pagination {
-  readonly page: number;
-  readonly limit: number;
-}
-
-/** `API_PAGINATION_MAX_LIMIT`: larger limits are clamped silently, never rejected. */
-export const MAX_PAGE_LIMIT = 100;
-const DEFAULT_PAGE_LIMIT = 10;
-
-export interface ListEndpointsQuery extends Pagination {
-  readonly organizationIds?: string[];
-}
-
-export function validateListEndpointsQuery(query: URLSearchParams): Validated<ListEndpointsQuery> {
-  const issues = new Issues();
-  const organizationIds = uuid4ListQuery(query, "organization_id", issues);
-  const pagination = paginationQuery(query, issues);
-  if (issues.items.length > 0 || pagination === undefined) {
-    return { ok: false, errors: issues.items };
-  }
-  return { ok: true, value: { ...pagination, ...(organizationIds ? { organizationIds } : {}) } };
-}
-
-export interface ListDeliveriesQuery extends Pagination {
-  readonly endpointIds?: string[];
-  readonly startMicros?: number;
-  readonly endMicros?: number;
-  readonly succeeded?: boolean;
-  readonly query?: string;
-  readonly httpCodeClass?: HttpCodeClass;
-  readonly eventTypes?: WebhookEventType[];
-}
-
-export function validateListDeliveriesQuery(
-  query: URLSearchParams,
-): Validated<ListDeliveriesQuery> {
-  const issues = new Issues();
-  const endpointIds = uuid4ListQuery(query, "endpoint_id", issues);
-  const startMicros = optionalQuery(query, "start_timestamp", (value, loc) =>
-    datetimeField(value, loc, issues),
-  );
-  const endMicros = optionalQuery(query, "end_timestamp", (value, loc) =>
-    datetimeField(value, loc, issues),
-  );
-  const succeeded = optionalQuery(query, "succeeded", (value, loc) =>
-    boolField(value, loc, issues),
-  );
-  const text = query.getAll("query").at(-1);
-  const httpCodeClass = optionalQuery(query, "http_code_class", (value, loc) =>
-    (HTTP_CODE_CLASSES as readonly string[]).includes(value)
-      ? (value as HttpCodeClass)
-      : issues.add(
-          loc,
-          {
-            type: "literal_error",
-            msg: `Input should be ${HTTP_CODE_CLASS_EXPECTED}`,
-            ctx: { expected: HTTP_CODE_CLASS_EXPECTED },
-          },
-          value,
-        ),
-  );
-  const eventTypeValues = query.getAll("event_type");
-  const eventTypes = eventTypeValues.map((value, index) =>
-    eventTypeItem(value, queryItemLoc("event_type", index, eventTypeValues.length), issues),
-  );
-  const pagination = paginationQuery(query, issues);
-  if (issues.items.length > 0 || pagination === undefined) {
-    return { ok: false, errors: issues.items };
-  }
-  return {
-    ok: true,
-    value: {
-      ...pagination,
-      ...(endpointIds ? { endpointIds } : {}),
-      ...(startMicros === undefined ? {} : { startMicros }),
-      ...(endMicros === undefined ? {} : { endMicros }),
-      ...(succeeded === undefined ? {} : { succeeded }),
-      ...(text === undefined ? {} : { query: text }),
-      ...(httpCodeClass === undefined ? {} : { httpCodeClass }),
-      ...(eventTypeValues.length > 0 ? { eventTypes: eventTypes as WebhookEventType[] } : {}),
-    },
-  };
-}
-
-/** `page: int > 0 = 1`, `limit: int > 0 = 10`, then `min(limit, 100)`. */
-function paginationQuery(query: URLSearchParams, issues: Issues): Pagination | undefined {
-  const before = issues.items.length;
-  const page = optionalQuery(query, "page", (value, loc) => positiveInt(value, loc, issues)) ?? 1;
-  const limit =
-    optionalQuery(query, "limit", (value, loc) => positiveInt(value, loc, issues)) ??
-    DEFAULT_PAGE_LIMIT;
-  if (issues.items.length > before) {
-    return undefined;
-  }
-  return { page, limit: Math.min(limit, MAX_PAGE_LIMIT) };
-}
-
-/** Scalar query parameters: Starlette keeps the last occurrence. */
-function optionalQuery<T>(
-  query: URLSearchParams,
-  name: string,
-  validate: (value: string, loc: Loc) => T | undefined,
-): T | undefined {
-  const value = query.getAll(name).at(-1);
-  return value === undefined ? undefined : validate(value, ["query", name]);
-}
-
-/** A repeatable UUID4 filter (`MultipleQueryFilter`): one value or several. */
-function uuid4ListQuery(
-  query: URLSearchParams,
-  name: string,
-  issues: Issues,
-): string[] | undefined {
-  const values = query.getAll(name);
-  if (values.length === 0) {
-    return undefined;
-  }
-  const ids = values.map((value, index) =>
-    uuid4Field(value, queryItemLoc(name, index, values.length), issues),
-  );
-  return ids.every((id) => id !== undefined) ? (ids as string[]) : undefined;
-}
-
-function queryItemLoc(name: string, index: number, count: number): Loc {
-  return count === 1 ? ["query", name] : ["query", name, index];
-}
-
-function positiveInt(value: string, loc: Loc, issues: Issues): number | undefined {
-  // pydantic's str→int in lax mode: surrounding whitespace, a sign, and a zero fraction are fine.
-  const match = /^\s*([+-]?\d+)(?:\.0*)?\s*$/.exec(value);
-  if (match?.[1] === undefined) {
-    return issues.add(
-      loc,
-      {
-        type: "int_parsing",
-        msg: "Input should be a valid integer, unable to parse string as an integer",
-      },
-      value,
-    );
-  }
-  const parsed = Number(match[1]);
-  if (parsed <= 0) {
-    return issues.add(
-      loc,
-      { type: "greater_than", msg: "Input should be greater than 0", ctx: { gt: 0 } },
-      value,
-    );
-  }
-  return parsed;
-}
-
 function urlField(value: unknown, policy: UrlPolicy, issues: Issues): string | undefined {
   const result = validateWebhookUrl(value, policy);
   return result.ok ? result.url : issues.add(["body", "url"], result.problem, result.input);
@@ -416,7 +262,11 @@ function eventsField(value: unknown, issues: Issues): WebhookEventType[] | undef
   return issues.items.length > before ? undefined : (events as WebhookEventType[]);
 }
 
-function eventTypeItem(value: unknown, loc: Loc, issues: Issues): WebhookEventType | undefined {
+export function eventTypeItem(
+  value: unknown,
+  loc: Loc,
+  issues: Issues,
+): WebhookEventType | undefined {
   if (isWebhookEventType(value)) {
     return value;
   }
@@ -431,7 +281,7 @@ function eventTypeItem(value: unknown, loc: Loc, issues: Issues): WebhookEventTy
   );
 }
 
-function uuid4Field(value: unknown, loc: Loc, issues: Issues): string | undefined {
+export function uuid4Field(value: unknown, loc: Loc, issues: Issues): string | undefined {
   const result = validateUuid4(value);
   return result.ok ? result.uuid : issues.add(loc, result.problem, value);
 }
@@ -440,7 +290,7 @@ const TRUE_STRINGS: ReadonlySet<string> = new Set(["1", "on", "t", "true", "y", 
 const FALSE_STRINGS: ReadonlySet<string> = new Set(["0", "off", "f", "false", "n", "no"]);
 
 /** pydantic's lax bool: JSON booleans, 0/1, and the usual yes/no strings. */
-function boolField(value: unknown, loc: Loc, issues: Issues): boolean | undefined {
+export function boolField(value: unknown, loc: Loc, issues: Issues): boolean | undefined {
   if (typeof value === "boolean") {
     return value;
   }
@@ -462,57 +312,13 @@ function boolField(value: unknown, loc: Loc, issues: Issues): boolean | undefine
   );
 }
 
-/**
- * A timezone-aware datetime (RFC 3339 or Unix seconds), as microseconds since the epoch.
- * Naive values are refused like pydantic's `AwareDatetime` does.
- */
-function datetimeField(value: string, loc: Loc, issues: Issues): number | undefined {
-  if (/^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
-    return Math.round(Number(value) * 1_000_000);
-  }
-  const match =
-    /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.(\d{1,6}))?)?)(Z|[+-]\d{2}:?\d{2})?$/i.exec(
-      value.trim(),
-    );
-  if (match === null) {
-    return issues.add(
-      loc,
-      {
-        type: "datetime_parsing",
-        msg: "Input should be a valid datetime, invalid datetime format",
-      },
-      value,
-    );
-  }
-  if (match[4] === undefined) {
-    return issues.add(
-      loc,
-      { type: "timezone_aware", msg: "Input should have timezone info" },
-      value,
-    );
-  }
-  const millis = Date.parse(value.trim().replace(" ", "T"));
-  if (Number.isNaN(millis)) {
-    return issues.add(
-      loc,
-      {
-        type: "datetime_parsing",
-        msg: "Input should be a valid datetime, invalid datetime format",
-      },
-      value,
-    );
-  }
-  const extraMicros = Number((match[3] ?? "").padEnd(6, "0").slice(3));
-  return millis * 1000 + extraMicros;
-}
-
 /** Present-and-not-null, validated; absent or null gives undefined without an error. */
 function nullable<T>(value: unknown, validate: (value: unknown) => T | undefined): T | undefined {
   return value === undefined || value === null ? undefined : validate(value);
 }
 
 /** pydantic's list of choices in messages: `'a', 'b' or 'c'`. */
-function expectedList(values: readonly string[]): string {
+export function expectedList(values: readonly string[]): string {
   const quoted = values.map((value) => `'${value}'`);
   return quoted.length <= 1
     ? (quoted[0] ?? "")

@@ -5,11 +5,16 @@
  */
 import { randomUUID } from "node:crypto";
 
+import type { models } from "@polar-sh/sdk/2026-10";
+
 import { MonotonicClock, type Timestamp } from "./clock";
 import type { ApiVersion, WebhookEventType, WebhookFormat } from "./events";
 import { generateWebhookSecret, type SecretGeneration } from "./secrets";
 
-/** `WebhookEndpoint` as the API returns it, in the OpenAPI field order. */
+/**
+ * `WebhookEndpoint` as the API returns it, in the OpenAPI field order. The wire shapes below are
+ * checked against `@polar-sh/sdk`'s models where they are built (`satisfies`).
+ */
 export interface WebhookEndpointResource {
   created_at: string;
   modified_at: string | null;
@@ -83,6 +88,7 @@ export interface EventRecord {
 export interface DeliveryRecord {
   readonly id: string;
   readonly eventId: string;
+  readonly endpointId: string;
   readonly createdAt: Timestamp;
   readonly succeeded: boolean;
   readonly httpCode: number | null;
@@ -117,8 +123,17 @@ export interface EndpointChanges {
 export interface NewEvent {
   readonly endpointId: string;
   readonly type: WebhookEventType;
+  /** The body sent for it; null for an event whose payload was archived. */
   readonly payload: string | null;
   readonly id?: string;
+  /** When it happened (the payload's `timestamp`); now when absent. */
+  readonly createdAt?: Timestamp;
+}
+
+export interface EventChanges {
+  readonly lastHttpCode?: number;
+  readonly succeeded?: boolean;
+  readonly skipped?: boolean;
 }
 
 export interface NewDelivery {
@@ -133,6 +148,7 @@ export class PolarStore {
   private readonly endpointsById = new Map<string, EndpointRecord>();
   private readonly eventsById = new Map<string, EventRecord>();
   private readonly deliveryList: DeliveryRecord[] = [];
+  private readonly deliveryCounts = new Map<string, number>();
 
   createEndpoint(input: NewEndpoint): EndpointRecord {
     const secret = input.secret ?? generateSecretFields(input.secretGeneration);
@@ -227,7 +243,7 @@ export class PolarStore {
     const record: EventRecord = {
       id: input.id ?? randomUUID(),
       endpointId: input.endpointId,
-      createdAt: this.clock.now(),
+      createdAt: input.createdAt ?? this.clock.now(),
       modifiedAt: null,
       type: input.type,
       apiVersion: endpoint.apiVersion,
@@ -235,7 +251,8 @@ export class PolarStore {
       lastHttpCode: null,
       succeeded: null,
       skipped: false,
-      isArchived: false,
+      // Only the archiving task nulls a payload.
+      isArchived: input.payload === null,
     };
     this.eventsById.set(record.id, record);
     return record;
@@ -245,7 +262,32 @@ export class PolarStore {
     return this.eventsById.get(id);
   }
 
-  /** Records one delivery attempt and folds its outcome into the event, as the worker does. */
+  /** Events of one endpoint, oldest first. */
+  eventsOf(endpointId: string): EventRecord[] {
+    return [...this.eventsById.values()]
+      .filter((event) => event.endpointId === endpointId)
+      .sort((a, b) => a.createdAt.micros - b.createdAt.micros);
+  }
+
+  /** What Polar's daily task does to events older than 90 days: the payload is dropped. */
+  archiveEvent(event: EventRecord): void {
+    event.payload = null;
+    event.isArchived = true;
+    event.modifiedAt = this.clock.now();
+  }
+
+  /** Applies changes to an event and bumps `modified_at` when something changed. */
+  updateEvent(event: EventRecord, changes: EventChanges): void {
+    const before = [event.lastHttpCode, event.succeeded, event.skipped].join();
+    if (changes.lastHttpCode !== undefined) event.lastHttpCode = changes.lastHttpCode;
+    if (changes.succeeded !== undefined) event.succeeded = changes.succeeded;
+    if (changes.skipped !== undefined) event.skipped = changes.skipped;
+    if ([event.lastHttpCode, event.succeeded, event.skipped].join() !== before) {
+      event.modifiedAt = this.clock.now();
+    }
+  }
+
+  /** Records one delivery attempt; what it means for the event is the caller's business. */
   recordDelivery(input: NewDelivery): DeliveryRecord {
     const event = this.eventsById.get(input.eventId);
     if (event === undefined) {
@@ -254,16 +296,20 @@ export class PolarStore {
     const record: DeliveryRecord = {
       id: randomUUID(),
       eventId: input.eventId,
+      endpointId: event.endpointId,
       createdAt: this.clock.now(),
       succeeded: input.succeeded,
       httpCode: input.httpCode,
       response: input.response,
     };
     this.deliveryList.push(record);
-    event.lastHttpCode = input.httpCode;
-    event.succeeded = input.succeeded;
-    event.modifiedAt = record.createdAt;
+    this.deliveryCounts.set(event.id, this.deliveryCount(event.id) + 1);
     return record;
+  }
+
+  /** How many attempts an event has had (Polar counts its delivery rows). */
+  deliveryCount(eventId: string): number {
+    return this.deliveryCounts.get(eventId) ?? 0;
   }
 
   /** All deliveries, newest first. */
@@ -286,7 +332,7 @@ export function toEndpointResource(record: EndpointRecord): WebhookEndpointResou
     events: [...record.events],
     enabled: record.enabled,
     uses_standard_webhook_signature: record.usesStandardWebhookSignature,
-  };
+  } satisfies models.WebhookEndpoint;
 }
 
 export function toEventResource(record: EventRecord): WebhookEventResource {
@@ -301,7 +347,7 @@ export function toEventResource(record: EventRecord): WebhookEventResource {
     payload: record.payload,
     type: record.type,
     is_archived: record.isArchived,
-  };
+  } satisfies models.WebhookEvent;
 }
 
 export function toDeliveryResource(
@@ -316,7 +362,7 @@ export function toDeliveryResource(
     http_code: record.httpCode,
     response: record.response,
     webhook_event: toEventResource(event),
-  };
+  } satisfies models.WebhookDelivery;
 }
 
 function generateSecretFields(generation: SecretGeneration): {

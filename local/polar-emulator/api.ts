@@ -17,12 +17,14 @@ import {
   accessibleOrganizations,
   authenticate,
   hasAnyScope,
-  type Subject,
+  type OrganizationContext,
+  resolveOrganization,
   type TokenRegistry,
   WEBHOOKS_READ,
   WEBHOOKS_WRITE,
 } from "./auth";
-import { API_VERSIONS, type ApiVersion, DEFAULT_API_VERSION } from "./events";
+import { deliveryMatches, paginate } from "./listing";
+import { decodeBody, decodePath, headerValue, requestedVersion } from "./request";
 import {
   type ApiResponse,
   insufficientScope,
@@ -40,7 +42,6 @@ import {
 } from "./responses";
 import type { SecretGeneration } from "./secrets";
 import {
-  type DeliveryRecord,
   type EndpointRecord,
   type EventRecord,
   type PolarStore,
@@ -48,15 +49,8 @@ import {
   toEndpointResource,
 } from "./store";
 import { isAcceptableStoredUrl } from "./url";
-import {
-  type ListDeliveriesQuery,
-  type Pagination,
-  validateEndpointCreate,
-  validateEndpointUpdate,
-  validateListDeliveriesQuery,
-  validateListEndpointsQuery,
-  validatePathId,
-} from "./validation";
+import { validateListDeliveriesQuery, validateListEndpointsQuery } from "./query-validation";
+import { validateEndpointCreate, validateEndpointUpdate, validatePathId } from "./validation";
 
 export interface ApiRequest {
   readonly method: string;
@@ -84,12 +78,7 @@ export interface ApiHooks {
 const READ_SCOPES = [WEBHOOKS_READ, WEBHOOKS_WRITE] as const;
 const WRITE_SCOPES = [WEBHOOKS_WRITE] as const;
 
-interface OperationContext {
-  readonly subject: Subject;
-  /** Organizations the caller may see and change. */
-  readonly organizations: ReadonlySet<string>;
-  /** A user token narrowed to one organization by the `Polar-Organization` header. */
-  readonly narrowedByHeader: boolean;
+interface OperationContext extends OrganizationContext {
   readonly id: string | undefined;
   readonly query: URLSearchParams;
   readonly body: unknown;
@@ -175,7 +164,7 @@ export class PolarApi {
     }
     let body: unknown;
     if (operation.takesBody) {
-      const decoded = decodeBody(request);
+      const decoded = decodeBody(request.body, request.headers);
       if (!decoded.ok) {
         return requestValidationError([decoded.error]);
       }
@@ -370,7 +359,9 @@ export class PolarApi {
       return requestValidationError(issues);
     }
     const event = this.store.findEvent(id);
-    const endpoint = event === undefined ? undefined : this.store.findEndpoint(event.endpointId);
+    // Polar reads the event through its endpoint without the endpoint's soft-delete filter.
+    const endpoint =
+      event === undefined ? undefined : this.store.findEndpointIncludingDeleted(event.endpointId);
     if (
       event === undefined ||
       endpoint === undefined ||
@@ -407,155 +398,5 @@ export class PolarApi {
 
   private urlPolicy(): { allowLoopbackUrls: boolean } {
     return { allowLoopbackUrls: this.settings.allowLoopbackUrls };
-  }
-}
-
-/**
- * `get_payload_organization`: an organization token must not name an organization (not even its
- * own); a user token must, unless it is narrowed to exactly one organization.
- */
-function resolveOrganization(
-  context: OperationContext,
-  organizationId: string | null,
-): { ok: true; id: string } | { ok: false; error: ValidationErrorItem } {
-  const loc = ["body", "organization_id"];
-  if (context.subject.kind === "organization") {
-    if (organizationId !== null) {
-      return {
-        ok: false,
-        error: {
-          type: "organization_token",
-          loc,
-          msg: "Setting organization_id is disallowed when using an organization token.",
-          input: organizationId,
-        },
-      };
-    }
-    return { ok: true, id: context.subject.organizationId };
-  }
-  if (organizationId === null) {
-    // A credential restricted to exactly one organization resolves it implicitly.
-    const [only, ...others] = [...context.organizations];
-    if (context.narrowedByHeader && only !== undefined && others.length === 0) {
-      return { ok: true, id: only };
-    }
-    return {
-      ok: false,
-      error: { type: "missing", loc, msg: "organization_id is required.", input: null },
-    };
-  }
-  if (!context.organizations.has(organizationId)) {
-    return {
-      ok: false,
-      error: { type: "value_error", loc, msg: "Organization not found.", input: organizationId },
-    };
-  }
-  return { ok: true, id: organizationId };
-}
-
-/** The deliveries-list filters (`created_at` bounds are strict; `query` is an ILIKE). */
-function deliveryMatches(
-  query: ListDeliveriesQuery,
-  delivery: DeliveryRecord,
-  event: EventRecord,
-): boolean {
-  const created = delivery.createdAt.micros;
-  const httpCode = delivery.httpCode === null ? "" : String(delivery.httpCode);
-  const needle = query.query?.toLowerCase();
-  return (
-    (query.endpointIds === undefined || query.endpointIds.includes(event.endpointId)) &&
-    (query.startMicros === undefined || created > query.startMicros) &&
-    (query.endMicros === undefined || created < query.endMicros) &&
-    (query.succeeded === undefined || delivery.succeeded === query.succeeded) &&
-    (query.eventTypes === undefined || query.eventTypes.includes(event.type)) &&
-    (query.httpCodeClass === undefined || `${httpCode.charAt(0)}xx` === query.httpCodeClass) &&
-    (needle === undefined ||
-      [delivery.id, event.id, httpCode].some((field) => field.toLowerCase().includes(needle)))
-  );
-}
-
-/** `ListResource.from_paginated_results`: `max_page = ceil(total / limit)`, 0 when empty. */
-function paginate<T>(
-  items: readonly T[],
-  { page, limit }: Pagination,
-): { items: T[]; pagination: { total_count: number; max_page: number } } {
-  const offset = limit * (page - 1);
-  return {
-    items: items.slice(offset, offset + limit),
-    pagination: { total_count: items.length, max_page: Math.ceil(items.length / limit) },
-  };
-}
-
-/** Absent → the default version; anything but a known `YYYY-MM` → undefined (404). */
-function requestedVersion(header: string | string[] | undefined): ApiVersion | undefined {
-  if (header === undefined) {
-    return DEFAULT_API_VERSION;
-  }
-  const value = headerValue(header)?.trim();
-  return API_VERSIONS.find((version) => version === value);
-}
-
-function headerValue(header: string | string[] | undefined): string | undefined {
-  return Array.isArray(header) ? header.join(", ") : header;
-}
-
-type DecodedBody = { ok: true; value: unknown } | { ok: false; error: ValidationErrorItem };
-
-/**
- * FastAPI reads JSON when the content type is absent or `application/json` / `*+json`; any other
- * content type leaves the raw text, which then fails model validation. An empty body is "no body".
- */
-function decodeBody(request: ApiRequest): DecodedBody {
-  if (request.body.length === 0) {
-    return { ok: true, value: undefined };
-  }
-  const text = request.body.toString("utf8");
-  const contentType = headerValue(request.headers["content-type"]);
-  if (contentType !== undefined && !isJsonContentType(contentType)) {
-    return { ok: true, value: text };
-  }
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : "";
-    const position = Number(/position (\d+)/.exec(message)?.[1] ?? text.length);
-    return {
-      ok: false,
-      error: {
-        type: "json_invalid",
-        loc: ["body", position],
-        msg: "JSON decode error",
-        input: {},
-        ctx: { error: pythonJsonError(message) },
-      },
-    };
-  }
-}
-
-function isJsonContentType(contentType: string): boolean {
-  const [type] = contentType.split(";");
-  const normalized = (type ?? "").trim().toLowerCase();
-  return normalized === "application/json" || /^application\/[^/]+\+json$/.test(normalized);
-}
-
-/** The closest Python `json.JSONDecodeError.msg` for a V8 `JSON.parse` message. */
-function pythonJsonError(message: string): string {
-  if (/non-whitespace character after JSON/i.test(message)) {
-    return "Extra data";
-  }
-  if (/property name/i.test(message)) {
-    return "Expecting property name enclosed in double quotes";
-  }
-  if (/Unterminated string/i.test(message)) {
-    return "Unterminated string starting at";
-  }
-  return "Expecting value";
-}
-
-function decodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
   }
 }

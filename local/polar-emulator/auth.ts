@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 
+import type { ValidationErrorItem } from "./responses";
 import { generatePolarToken, ORGANIZATION_TOKEN_PREFIX, PERSONAL_TOKEN_PREFIX } from "./secrets";
 
 export const WEBHOOKS_READ = "webhooks:read";
@@ -120,4 +121,56 @@ export function accessibleOrganizations(
   }
   const narrowed = polarOrganization.trim().toLowerCase();
   return new Set(subject.organizationIds.filter((id) => id === narrowed));
+}
+
+/** What `resolveOrganization` needs to know about the caller. */
+export interface OrganizationContext {
+  readonly subject: Subject;
+  /** Organizations the caller may see and change. */
+  readonly organizations: ReadonlySet<string>;
+  /** A user token narrowed to one organization by the `Polar-Organization` header. */
+  readonly narrowedByHeader: boolean;
+}
+
+/**
+ * `get_payload_organization`: an organization token must not name an organization (not even its
+ * own); a user token must, unless it is narrowed to exactly one organization.
+ */
+export function resolveOrganization(
+  context: OrganizationContext,
+  organizationId: string | null,
+): { ok: true; id: string } | { ok: false; error: ValidationErrorItem } {
+  const loc = ["body", "organization_id"];
+  if (context.subject.kind === "organization") {
+    if (organizationId !== null) {
+      return {
+        ok: false,
+        error: {
+          type: "organization_token",
+          loc,
+          msg: "Setting organization_id is disallowed when using an organization token.",
+          input: organizationId,
+        },
+      };
+    }
+    return { ok: true, id: context.subject.organizationId };
+  }
+  if (organizationId === null) {
+    // A credential restricted to exactly one organization resolves it implicitly.
+    const [only, ...others] = [...context.organizations];
+    if (context.narrowedByHeader && only !== undefined && others.length === 0) {
+      return { ok: true, id: only };
+    }
+    return {
+      ok: false,
+      error: { type: "missing", loc, msg: "organization_id is required.", input: null },
+    };
+  }
+  if (!context.organizations.has(organizationId)) {
+    return {
+      ok: false,
+      error: { type: "value_error", loc, msg: "Organization not found.", input: organizationId },
+    };
+  }
+  return { ok: true, id: organizationId };
 }
