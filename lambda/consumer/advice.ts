@@ -7,10 +7,10 @@
  * They read only the fields named in their parameter types, so they accept Polar's `Order` and
  * `Subscription` as well as the `subscription` embedded in an order.
  */
-import type { PolarEvent } from "./events";
+import type { PolarWebhookEvent } from "./events";
 
-export type Order = PolarEvent<"order.paid">["data"];
-export type Subscription = PolarEvent<"subscription.updated">["data"];
+export type Order = PolarWebhookEvent<"order.paid">["data"];
+export type Subscription = PolarWebhookEvent<"subscription.updated">["data"];
 export type OrderBillingReason = Order["billing_reason"];
 
 /** A subscription renewed for a new period (`billing_reason` "subscription_cycle"). */

@@ -21,7 +21,7 @@ import {
 } from "@aws-lambda-powertools/idempotency";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { ConsumerConfigError, MalformedRecordError } from "./errors";
-import { isPolarEventType, suggestPolarEventType, type PolarEvent } from "./events";
+import { isPolarEventType, suggestPolarEventType, type PolarWebhookEvent } from "./events";
 import type { PolarEventType } from "./events";
 import {
   checkIdempotencyOptions,
@@ -49,7 +49,7 @@ import {
 } from "./record";
 
 export type PolarEventHandler<K extends PolarEventType = PolarEventType> = (
-  event: PolarEvent<K>,
+  event: PolarWebhookEvent<K>,
   meta: PolarEventMeta<K>,
 ) => unknown;
 
@@ -141,7 +141,7 @@ export function checkHandlers(handlers: PolarEventHandlers): HandlerMap {
 /** Per-record state shared with the idempotent function (which Powertools calls at most once). */
 interface Run {
   readonly handler: PolarEventHandler;
-  readonly event: PolarEvent;
+  readonly event: PolarWebhookEvent;
   readonly meta: PolarEventMeta;
   ran: boolean;
   handlerError?: unknown;

@@ -13,8 +13,11 @@ export type PolarWebhookPayload = webhooks.WebhookPayload;
 /** `"order.paid" | "subscription.updated" | …` */
 export type PolarEventType = PolarWebhookPayload["type"];
 
-/** The payload of one event type: `PolarEvent<"order.paid">["data"]` is Polar's `Order`. */
-export type PolarEvent<K extends PolarEventType = PolarEventType> = Extract<
+/**
+ * The payload of one event type: `PolarWebhookEvent<"order.paid">["data"]` is Polar's `Order`.
+ * (Not `PolarEvent`: lambda/index.ts already exports the receiver's envelope under that name.)
+ */
+export type PolarWebhookEvent<K extends PolarEventType = PolarEventType> = Extract<
   PolarWebhookPayload,
   { type: K }
 >;

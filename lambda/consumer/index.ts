@@ -21,7 +21,7 @@ export {
   isPolarEventType,
   POLAR_EVENT_TYPES,
   suggestPolarEventType,
-  type PolarEvent,
+  type PolarWebhookEvent,
   type PolarEventType,
   type PolarWebhookPayload,
 } from "./events";
