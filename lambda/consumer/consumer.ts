@@ -92,7 +92,8 @@ export function createPolarEventConsumer<H extends PolarEventHandlers>(
     }
     idempotency?.config.registerLambdaContext(lambdaContextOrFallback(context));
     // A processor per invocation, not per module as in Powertools' examples: its state lives on
-    // the instance, and the local runner may call one handler concurrently.
+    // the instance, and the local runner may call one handler concurrently. (The context
+    // registered above is shared then; last writer wins, which only shifts a lock's lifetime.)
     const batch = new Batch(handlers, idempotency, log);
     const records = event.Records ?? [];
     const response =
@@ -200,7 +201,7 @@ class RecordFailure extends Error {
   }
 }
 
-const MAX_LOGGED_TYPE_LENGTH = 128;
+const MAX_LOGGED_FIELD_LENGTH = 128;
 
 /** One invocation's records. */
 class Batch {
@@ -219,7 +220,7 @@ class Batch {
     const started = performance.now();
     const base = {
       messageId: record.messageId,
-      webhookId: webhookIdOf(record)?.slice(0, MAX_LOGGED_TYPE_LENGTH),
+      webhookId: webhookIdOf(record)?.slice(0, MAX_LOGGED_FIELD_LENGTH),
       receiveCount: receiveCountOf(record),
     };
     try {
@@ -247,7 +248,7 @@ class Batch {
         this.#write(
           {
             messageId: record.messageId,
-            webhookId: webhookIdOf(record)?.slice(0, MAX_LOGGED_TYPE_LENGTH),
+            webhookId: webhookIdOf(record)?.slice(0, MAX_LOGGED_FIELD_LENGTH),
             receiveCount: receiveCountOf(record),
           },
           performance.now(),
@@ -266,7 +267,7 @@ class Batch {
     } catch (error) {
       throw new RecordFailure(RECORD_OUTCOME.MALFORMED, undefined, error);
     }
-    const eventType = parsed.event.type.slice(0, MAX_LOGGED_TYPE_LENGTH);
+    const eventType = parsed.event.type.slice(0, MAX_LOGGED_FIELD_LENGTH);
     if (!parsed.known) {
       return { outcome: RECORD_OUTCOME.UNKNOWN_TYPE, eventType };
     }

@@ -67,12 +67,12 @@ export function describeHandlerError(error: unknown): string {
   return text.length > MAX_LOGGED_TEXT ? `${text.slice(0, MAX_LOGGED_TEXT - 1)}…` : text;
 }
 
-/** The name (and AWS error code) of an infrastructure error, never its message. */
-export function errorName(error: unknown): string {
+/** The error's name and those of its causes, never a message (which can quote keys or bodies). */
+export function errorName(error: unknown, depth = 0): string {
   if (typeof error !== "object" || error === null) {
     return typeof error;
   }
   const { name, cause } = error as { name?: unknown; cause?: unknown };
   const own = typeof name === "string" ? name : "Error";
-  return cause !== undefined ? `${own} (cause: ${errorName(cause)})` : own;
+  return cause !== undefined && depth < 3 ? `${own} (cause: ${errorName(cause, depth + 1)})` : own;
 }

@@ -27,8 +27,7 @@ import {
   enqueueRaw,
   receiveAll,
   scanTable,
-  startMoto,
-  type Moto,
+  useMoto,
 } from "./support";
 
 let bundle: ConsumerBundle;
@@ -119,15 +118,7 @@ describe("Artifact: consumer bundle", () => {
   });
 
   describe("run in a clean Node 22 process against moto (SQS + DynamoDB)", () => {
-    let moto: Moto;
-
-    beforeAll(async () => {
-      moto = await startMoto();
-    }, 60_000);
-
-    afterAll(async () => {
-      await moto?.stop();
-    });
+    const moto = useMoto();
 
     it("applies the subscription advice once per webhook-id, acks unknown types, dead-letters garbage", async () => {
       // Prepare

@@ -3,7 +3,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ConsumerConfigError,
   createPolarEventConsumer,
@@ -16,20 +16,12 @@ import {
   createQueuePair,
   DUMMY_AWS,
   enqueuePolarEvent,
+  freePort,
   scanTable,
-  startMoto,
-  type Moto,
+  useMoto,
 } from "./support";
 
-let moto: Moto;
-
-beforeAll(async () => {
-  moto = await startMoto();
-}, 60_000);
-
-afterAll(async () => {
-  await moto?.stop();
-});
+const moto = useMoto();
 
 async function dynamoDbIdempotency(
   extra: { keyPrefix?: string; expiresAfterSeconds?: number } = {},
@@ -197,5 +189,28 @@ describe("Options and environment", () => {
     await expect(misconfigured({ Records: [] }, undefined as never)).rejects.toThrow(
       'IDEMPOTENCY_STORE must be "dynamodb" or "memory", got "redis"',
     );
+  });
+
+  it("fails the record, not the batch, and never runs the handler when the store is unreachable", async () => {
+    const queue = await createQueuePair(moto.sqs);
+    const sent = await enqueuePolarEvent(moto.sqs, queue.queueUrl, { type: "order.paid" });
+    const h = harness({
+      sqs: moto.sqs,
+      queueUrl: queue.queueUrl,
+      idempotency: {
+        tableName: "unreachable",
+        clientConfig: {
+          ...DUMMY_AWS,
+          endpoint: `http://127.0.0.1:${await freePort()}`,
+          maxAttempts: 1,
+        },
+      },
+    });
+    const result = await h.source.pollOnce();
+    expect(result.error).toBeUndefined();
+    expect(result.failed).toEqual([sent.messageId]);
+    expect(h.calls).toEqual([]);
+    expect(h.logs[0]).toMatchObject({ outcome: "idempotency_failed", level: "warn" });
+    expect(h.logs[0]?.error).toMatch(/^IdempotencyPersistenceLayerError \(cause: /);
   });
 });

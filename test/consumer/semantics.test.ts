@@ -4,7 +4,7 @@
  * expectations: the in-memory store must behave like DynamoDB.
  */
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { InMemoryPersistenceLayer, MALFORMED, type IdempotencyOptions } from "../../lambda/index";
 import { gate, harness, queueDepth, type Call } from "./harness";
 import {
@@ -14,19 +14,10 @@ import {
   enqueueRaw,
   DUMMY_AWS,
   receiveAll,
-  startMoto,
-  type Moto,
+  useMoto,
 } from "./support";
 
-let moto: Moto;
-
-beforeAll(async () => {
-  moto = await startMoto();
-}, 60_000);
-
-afterAll(async () => {
-  await moto?.stop();
-});
+const moto = useMoto();
 
 const STORES = [
   {

@@ -18,6 +18,7 @@ import {
   SQSClient,
   type MessageAttributeValue,
 } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll } from "vitest";
 import { buildSendMessageInput, IDEMPOTENCY_TABLE_ATTRIBUTES } from "../../lambda/index";
 import { DUMMY_AWS, freePort, receiveAll, which } from "../lambda/support";
 
@@ -52,6 +53,37 @@ export async function startMoto(): Promise<Moto> {
         child.kill("SIGTERM");
         await exited;
       }
+    },
+  };
+}
+
+/**
+ * moto for the enclosing test file or `describe`: started before its tests, stopped after them.
+ * The returned object reads through to the running server, so tests use it like a `Moto`.
+ */
+export function useMoto(): Omit<Moto, "stop"> {
+  let moto: Moto | undefined;
+  beforeAll(async () => {
+    moto = await startMoto();
+  }, 60_000);
+  afterAll(async () => {
+    await moto?.stop();
+  });
+  const running = (): Moto => {
+    if (!moto) {
+      throw new Error("moto is not running (use it inside tests)");
+    }
+    return moto;
+  };
+  return {
+    get endpoint() {
+      return running().endpoint;
+    },
+    get sqs() {
+      return running().sqs;
+    },
+    get dynamodb() {
+      return running().dynamodb;
     },
   };
 }
@@ -195,4 +227,4 @@ export async function enqueueRaw(
   return output.MessageId!;
 }
 
-export { DUMMY_AWS, receiveAll };
+export { DUMMY_AWS, freePort, receiveAll };

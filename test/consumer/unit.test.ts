@@ -3,8 +3,8 @@
  * below must be an error) and its start-up checks, record parsing, Polar's advice helpers and the
  * example consumer's decisions.
  */
-import type { SQSRecord } from "aws-lambda";
-import { describe, expect, expectTypeOf, it } from "vitest";
+import type { Context, SQSRecord } from "aws-lambda";
+import { describe, expect, expectTypeOf, it, vi } from "vitest";
 import {
   accessChangeForCreatedOrder,
   accessChangeForPaidOrder,
@@ -14,6 +14,7 @@ import {
   checkHandlers,
   ConsumerConfigError,
   createPolarEventConsumer,
+  InMemoryPersistenceLayer,
   isFirstPurchase,
   isPlanChange,
   isRenewal,
@@ -105,6 +106,25 @@ describe("Handler map", () => {
     expect(() =>
       createPolarEventConsumer({ handlers: { "order.paid": noop }, idempotency }),
     ).toThrow(new ConsumerConfigError(message));
+  });
+
+  it("runs without a Lambda context (local use), giving the lock a lifetime of its own", async () => {
+    // Prepare
+    const warn = vi.spyOn(console, "warn");
+    const seen: string[] = [];
+    const consumer = createPolarEventConsumer({
+      handlers: { "order.paid": async (_, meta) => void seen.push(meta.webhookId) },
+      idempotency: { persistenceStore: new InMemoryPersistenceLayer() },
+      log: () => undefined,
+    });
+    // Act
+    const first = await consumer({ Records: [BASE_RECORD] }, undefined as unknown as Context);
+    const again = await consumer({ Records: [BASE_RECORD] }, undefined as unknown as Context);
+    // Assess: no "Did you call registerLambdaContext" warning from Powertools.
+    expect([first, again]).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    expect(seen).toEqual(["evt_1"]);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
 
   it("knows exactly the provider's 42 event types, and the receiver's attribute names", () => {
