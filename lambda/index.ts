@@ -38,3 +38,20 @@ export {
   WEBHOOK_TOLERANCE_IN_SECONDS,
   type CandidateKey,
 } from "./verify";
+
+// The consumer (after the queue): createPolarEventConsumer and its helpers, the in-memory
+// idempotency store, the event source for running it off Lambda, and its bundle builder.
+export * from "./consumer/index";
+export {
+  SqsEventSource,
+  toSqsRecord,
+  type PollResult,
+  type SqsBatchHandler,
+  type SqsEventSourceOptions,
+} from "./consumer/event-source";
+export {
+  buildConsumerBundle,
+  EXAMPLE_CONSUMER_ENTRY,
+  type ConsumerBundle,
+  type ConsumerBundleOptions,
+} from "./consumer/bundle";

@@ -1,0 +1,154 @@
+/**
+ * Builds a consumer's Lambda code from the user's entry file (which exports `handler`, usually
+ * `createPolarEventConsumer(…)`): one CommonJS file for Node 22, in memory, like
+ * `buildReceiverBundle` (lambda/bundle.ts) and for the same reasons: the AWS SDK (DynamoDB) is
+ * bundled so the version the tests ran against is the one deployed, and the output is deterministic
+ * (no timestamps, no absolute paths), so an unchanged consumer never redeploys.
+ *
+ *   const bundle = await buildConsumerBundle({ entry: "consumers/billing.ts" });
+ *   new aws.lambda.Function(name, { handler: bundle.handler, runtime: bundle.runtime, code: … });
+ *
+ * The entry is wrapped in `export { handler } from "<entry>"`, so esbuild itself reports an entry
+ * that does not export `handler`, and the bundle exports nothing else.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { build, type BuildFailure, type Plugin } from "esbuild";
+import { ConsumerEntryError } from "./errors";
+
+export interface ConsumerBundleOptions {
+  /** The consumer module (TypeScript or JavaScript), exporting `handler`. Relative to `cwd`. */
+  readonly entry: string;
+  /** Base for a relative `entry` (default `process.cwd()`). */
+  readonly cwd?: string;
+  /** Minify (default true). */
+  readonly minify?: boolean;
+  /** Append an inline source map (default false). */
+  readonly sourcemap?: boolean;
+}
+
+export interface ConsumerBundle {
+  readonly code: string;
+  readonly fileName: "index.js";
+  readonly handler: "index.handler";
+  readonly runtime: "nodejs22.x";
+  readonly sizeBytes: number;
+  readonly sha256: string;
+  /** Absolute path of the entry that was bundled. */
+  readonly entry: string;
+  /** Modules still `require`d at run time: Node built-ins only. */
+  readonly externalModules: readonly string[];
+  /** Bytes contributed by each input file, largest first (for the bench). */
+  readonly inputs: ReadonlyArray<{ readonly path: string; readonly bytes: number }>;
+}
+
+/** The example consumer (Polar's subscription advice) that the example stacks deploy. */
+export const EXAMPLE_CONSUMER_ENTRY = path.join(__dirname, "example.ts");
+
+const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
+const LAMBDA_DIR = path.resolve(__dirname, "..");
+const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+
+/**
+ * Treats this project's lambda/ sources as free of side effects, so a consumer that imports
+ * `createPolarEventConsumer` through lambda/index.ts (the public entry of the part) gets the
+ * consumer only. Without it esbuild keeps every module that index re-exports, because their
+ * module-scope code (the receiver's SQS/SSM clients, esbuild, the local server's fauxqs) might
+ * have effects: 1.7 MB instead of 0.6 MB, measured. Only unused modules are dropped; nothing in
+ * lambda/ relies on being imported for its effects.
+ */
+const lambdaSourcesArePure: Plugin = {
+  name: "lambda-sources-are-pure",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^(\.\.?(\/|$)|\/)/ }, async (args) => {
+      // Relative imports inside packages cannot lead into lambda/: skip them (most of the work).
+      if (args.pluginData === lambdaSourcesArePure || args.importer.includes(NODE_MODULES)) {
+        return undefined;
+      }
+      const resolved = await pluginBuild.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: lambdaSourcesArePure,
+      });
+      const inLambda =
+        resolved.errors.length === 0 &&
+        resolved.path.startsWith(LAMBDA_DIR + path.sep) &&
+        !resolved.path.includes(NODE_MODULES);
+      return inLambda ? { path: resolved.path, sideEffects: false } : undefined;
+    });
+  },
+};
+
+export async function buildConsumerBundle(options: ConsumerBundleOptions): Promise<ConsumerBundle> {
+  const entry = path.resolve(options.cwd ?? process.cwd(), options.entry);
+  if (!fs.existsSync(entry) || !fs.statSync(entry).isFile()) {
+    throw new ConsumerEntryError(`consumer entry ${entry} does not exist (or is not a file)`);
+  }
+  let result;
+  try {
+    result = await build({
+      stdin: {
+        contents: `export { handler } from ${JSON.stringify(`./${path.basename(entry)}`)};\n`,
+        resolveDir: path.dirname(entry),
+        sourcefile: "consumer-entry.js",
+        loader: "js",
+      },
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      target: "node22",
+      minify: options.minify ?? true,
+      sourcemap: options.sourcemap ? "inline" : false,
+      // Paths in the metafile relative to the repository, not to where it is checked out.
+      absWorkingDir: REPOSITORY_ROOT,
+      legalComments: "eof",
+      plugins: [lambdaSourcesArePure],
+      metafile: true,
+      write: false,
+      logLevel: "silent",
+    });
+  } catch (error) {
+    throw entryError(entry, error);
+  }
+  const output = result.outputFiles[0];
+  if (!output) {
+    throw new ConsumerEntryError(`esbuild produced no output for consumer entry ${entry}`);
+  }
+  const code = output.text;
+  const metaOutput = Object.values(result.metafile.outputs)[0];
+  return {
+    code,
+    fileName: "index.js",
+    handler: "index.handler",
+    runtime: "nodejs22.x",
+    sizeBytes: Buffer.byteLength(code, "utf8"),
+    sha256: createHash("sha256").update(code).digest("hex"),
+    entry,
+    externalModules: [
+      ...new Set((metaOutput?.imports ?? []).filter((i) => i.external).map((i) => i.path)),
+    ].sort(),
+    inputs: Object.entries(metaOutput?.inputs ?? {})
+      .map(([inputPath, info]) => ({ path: inputPath, bytes: info.bytesInOutput }))
+      .sort((a, b) => b.bytes - a.bytes),
+  };
+}
+
+function entryError(entry: string, error: unknown): ConsumerEntryError {
+  const messages = (error as Partial<BuildFailure>).errors ?? [];
+  if (messages.some((m) => m.text.includes("No matching export") && m.text.includes('"handler"'))) {
+    return new ConsumerEntryError(
+      `consumer entry ${entry} does not export "handler" (export const handler = createPolarEventConsumer({ … }))`,
+      { cause: error },
+    );
+  }
+  const details = messages
+    .slice(0, 3)
+    .map((m) => (m.location ? `${m.location.file}:${m.location.line}: ${m.text}` : m.text))
+    .join("; ");
+  return new ConsumerEntryError(
+    `consumer entry ${entry} could not be bundled: ${details || String(error)}`,
+    { cause: error },
+  );
+}
