@@ -17,7 +17,7 @@ export {
 } from "./errors";
 export { startLocalReceiver, toApiGatewayEvent, type LocalReceiver } from "./local-server";
 export type { RequestLogEntry } from "./log";
-export { buildSendMessageInput } from "./queue";
+export { buildSendMessageInput, MESSAGE_ATTRIBUTES } from "./queue";
 export { createHandler, ENV, type ReceiverOptions, type ReceiverResult } from "./receiver";
 export {
   DEFAULT_MIN_FORCED_REFRESH_INTERVAL_SECONDS,
