@@ -10,12 +10,12 @@ const { stripVTControlCharacters } = require("node:util");
 
 /** GitHub rejects an issue or comment body longer than this many characters. */
 const GITHUB_BODY_LIMIT = 65_536;
-/** What the bodies are built to: a margin under the limit for the note that says they were trimmed. */
+/** What the bodies are built to: a little under the limit, as a safety margin. */
 const BODY_BUDGET = GITHUB_BODY_LIMIT - 536;
 
 /** Tool output as it should appear in Markdown: no terminal colours, no carriage returns. */
 function cleanOutput(text) {
-  return stripVTControlCharacters(text).replace(/\r\n?/g, "\n").replace(/\s+$/, "");
+  return stripVTControlCharacters(text).replace(/\r\n?/g, "\n").trimEnd();
 }
 
 /**
@@ -23,7 +23,9 @@ function cleanOutput(text) {
  * backticks inside it (CommonMark closes a fence only with one at least as long).
  */
 function codeBlock(text, info = "text") {
-  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  // A loop, not Math.max(...runs): a long output can hold more runs than a call takes arguments.
+  let longestRun = 0;
+  for (const run of text.match(/`+/g) ?? []) longestRun = Math.max(longestRun, run.length);
   const fence = "`".repeat(Math.max(3, longestRun + 1));
   return `${fence}${info}\n${text}\n${fence}`;
 }

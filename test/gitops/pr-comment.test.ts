@@ -161,6 +161,13 @@ describe("buildPreviewComment", () => {
     expect(body).toContain("`````text\nerror: bad value\n```\n# Injected heading\n````\n`````");
   });
 
+  it("handles outputs with very many backtick runs or long blank stretches", () => {
+    const ticks = "`x".repeat(300_000);
+    expect(build(ticks, 1).length).toBeLessThan(GITHUB_BODY_LIMIT);
+    const blanks = `error: first\n${" ".repeat(200_000)}x\n`;
+    expect(build(blanks, 1)).toContain("error: first");
+  });
+
   it("drops terminal colours and carriage returns", () => {
     const body = build("\u001b[32m+ 1 to create\u001b[0m\r\nResources:\r\n    1 unchanged\r\n", 0);
     expect(body).not.toMatch(/\u001b|\r/);
