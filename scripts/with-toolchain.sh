@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Runs a command with the project's toolchain: Node 22 from node_modules (the `node` devDependency),
-# the Pulumi CLI located by scripts/setup-pulumi.sh (never built here: that is `npm run setup`), and
-# Pulumi's offline settings. npm already puts node_modules/.bin first on PATH; this also works when
-# called directly.
+# the Pulumi CLI and actionlint located by scripts/setup-pulumi.sh and scripts/setup-actionlint.sh
+# (never built here: that is `npm run setup`), and Pulumi's offline settings. npm already puts
+# node_modules/.bin first on PATH; this also works when called directly.
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PATH="$repo_root/node_modules/.bin:$PATH"
 
 if cli_dir=$(bash "$repo_root/scripts/setup-pulumi.sh" --locate-only 2>/dev/null); then
   export PATH="$cli_dir:$PATH"
+fi
+# actionlint for the workflow tests, located the same way (set-up builds it).
+if actionlint_dir=$(bash "$repo_root/scripts/setup-actionlint.sh" --locate-only 2>/dev/null); then
+  export PATH="$actionlint_dir:$PATH"
 fi
 # The engine starts the nodejs dynamic-provider host through this launcher, looked up next to the CLI
 # (setup puts a copy there) or on PATH (for a CLI in a read-only place).

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Makes actionlint (the linter for .github/workflows, used by the workflow tests) available without
+# downloading anything but Go modules.
+#
+# Order of preference:
+#   1. an `actionlint` >= 1.7.12 already on PATH;
+#   2. a build cached earlier in the cache directory;
+#   3. build v1.7.12 from the Go module proxy into the cache directory (about a minute, once).
+#
+# With --locate-only, steps 1-2 only: never builds.
+# Prints one line on stdout: the directory holding `actionlint`. Progress goes to stderr.
+# The binary is never written inside the repository.
+set -euo pipefail
+
+readonly ACTIONLINT_VERSION="1.7.12"
+readonly GO_MIN_VERSION="1.25.0"
+
+locate_only=false
+[ "${1:-}" = "--locate-only" ] && locate_only=true
+
+cache_root="${POLAR_WEBHOOKS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polar-webhooks-as-code}"
+bin_dir="$cache_root/actionlint-v$ACTIONLINT_VERSION/bin"
+
+log() { printf '[setup-actionlint] %s\n' "$*" >&2; }
+fail() {
+  printf '[setup-actionlint] error: %s\n' "$1" >&2
+  shift
+  for line in "$@"; do printf '[setup-actionlint]   %s\n' "$line" >&2; done
+  exit 1
+}
+
+version_at_least() {
+  local a=${1#v} b=${2#v}
+  a=${a%%[-+]*}; b=${b%%[-+]*}
+  [ "$(printf '%s\n%s\n' "$b" "$a" | sort -V | head -n1)" = "$b" ]
+}
+
+# `actionlint -version` prints the version on its first line (e.g. "v1.7.12" or "1.7.12").
+tool_version() { "$1" -version 2>/dev/null | head -n1 | tr -d '[:space:]'; }
+
+use_tool() {
+  local bin=$1
+  log "using $bin ($(tool_version "$bin"))"
+  (cd "$(dirname "$bin")" && pwd)
+  exit 0
+}
+
+tried=()
+
+if on_path=$(command -v actionlint 2>/dev/null); then
+  v=$(tool_version "$on_path")
+  if version_at_least "${v:-0}" "$ACTIONLINT_VERSION"; then use_tool "$on_path"; fi
+  tried+=("actionlint on PATH ($on_path) reports '${v:-no version}', need >= $ACTIONLINT_VERSION")
+else
+  tried+=("no actionlint on PATH")
+fi
+
+if [ -x "$bin_dir/actionlint" ] && [ "$(tool_version "$bin_dir/actionlint")" = "v$ACTIONLINT_VERSION" ]; then
+  use_tool "$bin_dir/actionlint"
+fi
+tried+=("no cached build at $bin_dir")
+if $locate_only; then
+  fail "no actionlint found." "${tried[@]}" \
+    "Fix: run 'npm run setup' (builds v$ACTIONLINT_VERSION once) or install actionlint >= $ACTIONLINT_VERSION on PATH."
+fi
+
+go_bin=$(command -v go 2>/dev/null || true)
+[ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ] && go_bin=/usr/local/go/bin/go
+if [ -z "$go_bin" ]; then
+  fail "cannot find or build actionlint." "${tried[@]}" "no Go toolchain (need Go >= $GO_MIN_VERSION) to build v$ACTIONLINT_VERSION" \
+    "Fix: install actionlint >= $ACTIONLINT_VERSION on PATH (https://github.com/rhysd/actionlint), or install Go >= $GO_MIN_VERSION."
+fi
+go_version=$("$go_bin" env GOVERSION 2>/dev/null || echo unknown)
+version_at_least "${go_version#go}" "$GO_MIN_VERSION" ||
+  fail "cannot build actionlint: $go_bin is $go_version, need >= go$GO_MIN_VERSION." "${tried[@]}" \
+    "Fix: install actionlint >= $ACTIONLINT_VERSION on PATH, or a newer Go."
+
+# Built into a scratch directory and moved into place, so an interrupted build leaves no binary
+# that a later --locate-only would trust.
+stage_dir="$cache_root/actionlint-v$ACTIONLINT_VERSION/stage"
+build_log="$cache_root/actionlint-v$ACTIONLINT_VERSION/build.log"
+rm -rf "$stage_dir"
+mkdir -p "$stage_dir" "$bin_dir"
+log "building actionlint v$ACTIONLINT_VERSION from the Go module proxy with $go_version (first time only)"
+started=$(date +%s)
+(
+  cd "$stage_dir"
+  GOBIN="$stage_dir" GOTOOLCHAIN=local \
+    "$go_bin" install -trimpath "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION"
+) >"$build_log" 2>&1 || {
+  tail -n 15 "$build_log" >&2 || true
+  fail "building actionlint v$ACTIONLINT_VERSION failed (full log: $build_log)." "${tried[@]}" \
+    "tried: go install github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION (GOPROXY=$("$go_bin" env GOPROXY))" \
+    "Fix: check that the Go module proxy is reachable, or install actionlint >= $ACTIONLINT_VERSION on PATH, then re-run."
+}
+mv "$stage_dir/actionlint" "$bin_dir/actionlint"
+rm -rf "$stage_dir"
+log "built in $(($(date +%s) - started)) s"
+use_tool "$bin_dir/actionlint"
