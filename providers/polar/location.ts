@@ -47,26 +47,32 @@ export function tokenFingerprint(token: string): string {
 }
 
 export type LocationChange =
-  /** Nothing recorded (state written before locations were), or nothing changed. */
+  /** Nothing changed (or nothing to compare: the inputs come from a direct call). */
   | { readonly kind: "same" }
+  /**
+   * State written before locations were recorded: an update that records them (after checking
+   * the current settings see the endpoint), which also stores the current provider code, so later
+   * reads and deletes of this resource run it rather than the code of the older version.
+   */
+  | { readonly kind: "unrecorded" }
   /** Another server or base URL: the endpoint cannot follow, so it is replaced. */
   | { readonly kind: "moved"; readonly from: string; readonly to: string }
   /** Same URL, another token: only Polar can say whether it still sees the endpoint. */
   | { readonly kind: "token-changed" };
 
 export function locationChange(olds: EndpointLocation, news: EndpointLocation): LocationChange {
-  if (olds.polarApiUrl === undefined || news.polarApiUrl === undefined) return { kind: "same" };
+  if (news.polarApiUrl === undefined || news.tokenFingerprint === undefined) {
+    return { kind: "same" };
+  }
+  if (olds.polarApiUrl === undefined || olds.tokenFingerprint === undefined) {
+    return { kind: "unrecorded" };
+  }
   if (olds.polarApiUrl !== news.polarApiUrl) {
     return { kind: "moved", from: olds.polarApiUrl, to: news.polarApiUrl };
   }
-  if (
-    olds.tokenFingerprint !== undefined &&
-    news.tokenFingerprint !== undefined &&
-    olds.tokenFingerprint !== news.tokenFingerprint
-  ) {
-    return { kind: "token-changed" };
-  }
-  return { kind: "same" };
+  return olds.tokenFingerprint !== news.tokenFingerprint
+    ? { kind: "token-changed" }
+    : { kind: "same" };
 }
 
 export type EndpointOperation = "read" | "update" | "delete";

@@ -335,7 +335,9 @@ export function diffWebhookEndpoint(
 
   // Another server cannot take the endpoint over. (A changed token on the same server is for
   // Polar to judge: see the provider's diff.)
-  if (locationChange(olds, news).kind === "moved") replaces.push("polarApiUrl");
+  const location = locationChange(olds, news).kind;
+  if (location === "moved") replaces.push("polarApiUrl");
+  if (location === "unrecorded") updates.push("polarApiUrl");
 
   const rotateSecret =
     (news.secretRotation ?? null) !== (olds.secretRotation ?? null) &&

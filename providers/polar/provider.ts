@@ -13,7 +13,7 @@ import {
   type WebhookEndpointInputs,
   type WebhookEndpointOutputs,
 } from "./model";
-import { atRecordedLocation, currentTokenReaches } from "./reach";
+import { atRecordedLocation, confirmUnrecordedLocation, currentTokenReaches } from "./reach";
 import { adoptedInThisDeployment, resolveClientOptions, storeProviderSettings } from "./settings";
 
 /**
@@ -141,7 +141,8 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
   /**
    * PATCHes only what changed, at the recorded location; a changed secretRotation marker resets
    * the secret. Changes Polar does not hold (a new token's fingerprint, adoptId naming this very
-   * endpoint) are only recorded, without an API call.
+   * endpoint) are only recorded, without an API call; a location recorded for the first time is
+   * checked with one GET.
    */
   async update(
     id: string,
@@ -152,6 +153,9 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
     const body = updateBody(diff, news);
     const needsPolar = Object.keys(body).length > 0 || diff.rotateSecret;
     let endpoint = fromOutputs(id, olds);
+    if (locationChange(olds, news).kind === "unrecorded") {
+      endpoint = await confirmUnrecordedLocation(id, olds.organizationId);
+    }
     let previousSecret = olds.previousSecret;
     if (needsPolar) {
       const reached = await atRecordedLocation(id, olds, "update", async (client) => {

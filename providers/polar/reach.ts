@@ -1,7 +1,7 @@
 // Calls on an endpoint that already exists, made where it lives (its recorded location) with a
 // token known to reach it there. A 404 means "already gone" only from that location and with a
 // token of the endpoint's organization; anything else fails with a way forward (location.ts).
-import { PolarClient } from "./client";
+import { PolarClient, type WebhookEndpoint as PolarWebhookEndpoint } from "./client";
 import { PolarApiError } from "./errors";
 import {
   apiUrlOf,
@@ -34,7 +34,9 @@ export async function atRecordedLocation<T>(
   const current = resolveClientOptions();
   const currentUrl = apiUrlOf(current);
   const currentFingerprint = tokenFingerprint(current.accessToken);
-  // Missing means unchanged: state written before locations were recorded.
+  // Missing means unchanged (state written before locations were recorded). In a deployment
+  // such state only reaches `update` (see locationChange "unrecorded"): reads and deletes run the
+  // provider code stored with it.
   const url = recorded.polarApiUrl ?? currentUrl;
   const fingerprint = recorded.tokenFingerprint ?? currentFingerprint;
 
@@ -99,31 +101,58 @@ async function seesOrganization(
   return page.items.some((e) => e.organization_id === organizationId);
 }
 
+/** One GET of the endpoint with the current token at `polarApiUrl`; 401/403/404 come back as a status. */
+async function getWithCurrentToken(
+  id: string,
+  polarApiUrl: string,
+): Promise<PolarWebhookEndpoint | { status: number; message: string }> {
+  const client = new PolarClient({
+    accessToken: resolveClientOptions().accessToken,
+    baseUrl: polarApiUrl,
+  });
+  try {
+    return await client.getWebhookEndpoint(id);
+  } catch (error) {
+    if (error instanceof PolarApiError && [401, 403, 404].includes(error.status)) {
+      return { status: error.status, message: error.message };
+    }
+    throw error;
+  } finally {
+    await client.close();
+  }
+}
+
 /**
- * After the token changed (same URL): does the new one still see the endpoint? One GET. True:
- * same organization (a token rotation). False: another organization, which cannot see it.
+ * After the token changed (same URL): does the new one still see the endpoint? True: same
+ * organization (a token rotation). False: another organization, which cannot see it.
  */
 export async function currentTokenReaches(
   id: string,
   polarApiUrl: string,
   organizationId: string | undefined,
 ): Promise<boolean> {
-  const client = new PolarClient({
-    accessToken: resolveClientOptions().accessToken,
-    baseUrl: polarApiUrl,
-  });
-  try {
-    const endpoint = await client.getWebhookEndpoint(id);
-    return organizationId === undefined || endpoint.organization_id === organizationId;
-  } catch (error) {
-    if (error instanceof PolarApiError && error.status === 404) return false;
-    if (error instanceof PolarApiError && (error.status === 401 || error.status === 403)) {
-      throw new Error(
-        `The Polar access token changed since webhook endpoint ${id} was deployed, and ${describeApiUrl(polarApiUrl)} does not accept the new one: ${error.message}. Check polar:accessToken (or POLAR_ACCESS_TOKEN), then preview again.`,
-      );
-    }
-    throw error;
-  } finally {
-    await client.close();
+  const got = await getWithCurrentToken(id, polarApiUrl);
+  if ("id" in got) return organizationId === undefined || got.organization_id === organizationId;
+  if (got.status === 404) return false;
+  throw new Error(
+    `The Polar access token changed since webhook endpoint ${id} was deployed, and ${describeApiUrl(polarApiUrl)} does not accept the new one: ${got.message}. Check polar:accessToken (or POLAR_ACCESS_TOKEN), then preview again.`,
+  );
+}
+
+/**
+ * Before recording where an endpoint lives for state that has no location: the current settings
+ * must see it, or recording them would point the stack at the wrong server for good.
+ */
+export async function confirmUnrecordedLocation(
+  id: string,
+  organizationId: string | undefined,
+): Promise<PolarWebhookEndpoint> {
+  const url = apiUrlOf(resolveClientOptions());
+  const got = await getWithCurrentToken(id, url);
+  if ("id" in got && (organizationId === undefined || got.organization_id === organizationId)) {
+    return got;
   }
+  throw new Error(
+    `Polar webhook endpoint ${id} was deployed by an earlier version of this provider, which did not record where endpoints live, and the current settings cannot see it at ${describeApiUrl(url)}${"id" in got ? "" : ` (${got.status})`}. If polar:server, polar:apiUrl or the access token changed since, set them back and run \`pulumi up\` once (it records where the endpoint lives and changes nothing in Polar), then make the change: the provider will replace the endpoint and say how to finish.`,
+  );
 }

@@ -86,6 +86,35 @@ describe("WebhookEndpoint when the stack's Polar server or token changes", () =>
     expect([...a.requests, ...b.requests]).toEqual([]);
   });
 
+  it("state from before locations were recorded gets them with one update: same endpoint, same secret", async () => {
+    // Strip the location from state, as an earlier version of the provider wrote it.
+    const file = join(engine.directory, "legacy.json");
+    await engine.cli(["stack", "export", "--file", file]);
+    const exported = JSON.parse(await readFile(file, "utf8"));
+    for (const resource of exported.deployment.resources) {
+      for (const bag of [resource.inputs, resource.outputs]) {
+        delete bag?.polarApiUrl;
+        delete bag?.tokenFingerprint;
+      }
+    }
+    await writeFile(file, JSON.stringify(exported));
+    await engine.cli(["stack", "import", "--file", file]);
+
+    resetRequests();
+    const preview = await engine.stack.preview({ onOutput: log.onOutput });
+    expect(preview.changeSummary).toEqual({ update: 1, same: 1 });
+    expect(a.requests).toEqual([]);
+    const result = await engine.stack.up({ onOutput: log.onOutput });
+    expect(result.summary.resourceChanges).toEqual({ update: 1, same: 1 });
+    // One GET checks that the current settings see it before they are recorded.
+    expect(calls(a)).toEqual(["GET /v1/webhooks/endpoints/{id} 200"]);
+    const [resource] = await endpointResources();
+    expect(resource.id).toBe(endpointOnA.id);
+    expect(resource.outputs).toMatchObject({ polarApiUrl: a.url });
+    expect(result.outputs.secret.value).toBe(endpointOnA.secret);
+    expect(a.getEndpoint(endpointOnA.id)?.secret).toBe(endpointOnA.secret);
+  });
+
   it("a new token of the same organization (rotation) is an update: no replacement, same secret", async () => {
     rotatedToken = a.createToken({ kind: "organization" });
     await useSettings(a, rotatedToken);

@@ -190,26 +190,33 @@ describe("diff when the token changed", () => {
 });
 
 describe("state written before locations were recorded", () => {
-  it("is unchanged for diff (no call, no replacement) and gets its location at the next update", async () => {
+  it("gets its location recorded by an update that first checks the current settings see it", async () => {
     const { id, outs } = await createOn(a);
     const legacy = { ...outs };
     delete legacy.polarApiUrl;
     delete legacy.tokenFingerprint;
     delete legacy.apiVersionDeclared;
+
+    // Settings changed in the same step as the upgrade: no replacement, and the update refuses
+    // to record the wrong server.
     use(b, b.organizationToken);
-    expect(await webhookEndpointProvider.diff(id, legacy, await checked())).toMatchObject({
-      changes: false,
+    const moved = await checked();
+    expect(await webhookEndpointProvider.diff(id, legacy, moved)).toMatchObject({
+      changes: true,
+      replaces: [],
     });
+    expect(await failure(webhookEndpointProvider.update(id, legacy, moved))).toContain(
+      `Polar webhook endpoint ${id} was deployed by an earlier version of this provider, which did not record where endpoints live, and the current settings cannot see it at ${b.url} (404)`,
+    );
+
     use(a, a.organizationToken);
-    const renamed = await checked({ name: "renamed" });
-    const updated = await webhookEndpointProvider.update(id, legacy, renamed);
+    const updated = await webhookEndpointProvider.update(id, legacy, await checked());
+    expect(calls(a)).toEqual(["GET 200"]);
     expect(updated.outs).toMatchObject({
-      name: "renamed",
       secret: outs.secret,
       polarApiUrl: a.url,
       tokenFingerprint: tokenFingerprint(a.organizationToken),
     });
-    expect([...a.requests, ...b.requests].filter((r) => r.method === "GET")).toEqual([]);
   });
 });
 

@@ -87,19 +87,24 @@ describe("the API URL an endpoint lives at", () => {
     expect(diffWebhookEndpoint(stored, spelled).replaces).toEqual([]);
   });
 
-  it("leaves a changed token on the same server to Polar, and treats missing records as unchanged", () => {
+  it("leaves a changed token on the same server to Polar", () => {
     const rotated = { ...same, tokenFingerprint: tokenFingerprint("polar_oat_second") };
     expect(locationChange(stored, rotated)).toEqual({ kind: "token-changed" });
     expect(diffWebhookEndpoint(stored, rotated).replaces).toEqual([]);
     expect(locationChange(stored, same)).toEqual({ kind: "same" });
-    // State written before locations were recorded: no replacement, no call to Polar.
+  });
+
+  it("records the location of older state with an update, never a replacement", () => {
     const legacy = { ...stored, polarApiUrl: undefined, tokenFingerprint: undefined };
-    expect(locationChange(legacy, { ...same, polarApiUrl: PRODUCTION })).toEqual({ kind: "same" });
+    expect(locationChange(legacy, { ...same, polarApiUrl: PRODUCTION })).toEqual({
+      kind: "unrecorded",
+    });
     expect(diffWebhookEndpoint(legacy, { ...same, polarApiUrl: PRODUCTION })).toEqual({
-      updates: [],
+      updates: ["polarApiUrl"],
       replaces: [],
       rotateSecret: false,
     });
+    expect(updateBody(diffWebhookEndpoint(legacy, same), same)).toEqual({});
   });
 });
 
