@@ -159,7 +159,7 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
     let previousSecret = olds.previousSecret;
     if (needsPolar) {
       const reached = await atRecordedLocation(id, olds, "update", async (client) => {
-        let current =
+        const current =
           Object.keys(body).length > 0 ? await client.updateWebhookEndpoint(id, body) : undefined;
         if (!diff.rotateSecret) return { endpoint: current, previousSecret };
         const rotated = await client.rotateWebhookEndpointSecret(id, {
