@@ -4,7 +4,16 @@
 // serialization under every loader), and no credential is ever stored anywhere but the instance.
 import type { Dispatcher } from "undici";
 import { PolarApiError, PolarConnectionError, PolarResponseError, validationField } from "./errors";
-import { processMemo } from "./memo";
+import { schemas, type ParseSchema, type Schemas } from "./schemas";
+import type {
+  ListResource,
+  ListWebhookDeliveriesQuery,
+  ListWebhookEndpointsQuery,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointCreate,
+  WebhookEndpointUpdate,
+} from "./types";
 import {
   DEFAULT_RETRY_POLICY,
   RETRYABLE_ERROR_CODES,
@@ -35,77 +44,15 @@ export interface PolarClientOptions {
   readonly userAgent?: string;
 }
 
-export interface WebhookEndpoint {
-  id: string;
-  created_at: string;
-  modified_at: string | null;
-  url: string;
-  name: string | null;
-  format: "raw" | "slack" | "discord";
-  secret: string;
-  organization_id: string;
-  events: string[];
-  enabled: boolean;
-  api_version: string | null;
-  uses_standard_webhook_signature: boolean;
-}
-
-export interface WebhookEndpointCreate {
-  url: string;
-  format: "raw" | "slack" | "discord";
-  events: string[];
-  name?: string | null;
-  organization_id?: string;
-  api_version?: string;
-}
-
-export type WebhookEndpointUpdate = Partial<{
-  url: string;
-  name: string;
-  format: "raw" | "slack" | "discord";
-  events: string[];
-  enabled: boolean;
-  api_version: string;
-}>;
-
-export interface ListResource<T> {
-  items: T[];
-  pagination: { total_count: number; max_page: number };
-}
-
-export interface WebhookDelivery {
-  id: string;
-  created_at: string;
-  modified_at: string | null;
-  succeeded: boolean;
-  http_code: number | null;
-  response: string | null;
-  webhook_event: {
-    id: string;
-    created_at: string;
-    modified_at: string | null;
-    last_http_code: number | null;
-    succeeded: boolean | null;
-    skipped: boolean;
-    payload: string | null;
-    type: string;
-    is_archived: boolean;
-  };
-}
-
-export interface ListWebhookEndpointsQuery {
-  organizationId?: string | string[];
-  page?: number;
-  limit?: number;
-}
-
-export interface ListWebhookDeliveriesQuery {
-  endpointId?: string | string[];
-  succeeded?: boolean;
-  eventType?: string | string[];
-  page?: number;
-  limit?: number;
-}
+export type {
+  ListResource,
+  ListWebhookDeliveriesQuery,
+  ListWebhookEndpointsQuery,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpointCreate,
+  WebhookEndpointUpdate,
+} from "./types";
 
 /** Polar's maximum page size; larger limits are silently clamped to it. */
 export const MAX_PAGE_SIZE = 100;
@@ -116,7 +63,7 @@ export class PolarClient {
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly userAgent: string;
-  private dispatcher: Dispatcher | undefined;
+  private dispatchers: { agent: Dispatcher; idempotent: Dispatcher; once: Dispatcher } | undefined;
 
   constructor(options: PolarClientOptions) {
     if (typeof options.accessToken !== "string" || options.accessToken.trim() === "") {
@@ -149,6 +96,7 @@ export class PolarClient {
     return this.call("GET", "/v1/webhooks/endpoints", {
       query: search,
       parse: (s) => s.endpointList,
+      idempotent: true,
     });
   }
 
@@ -165,34 +113,72 @@ export class PolarClient {
   }
 
   createWebhookEndpoint(body: WebhookEndpointCreate): Promise<WebhookEndpoint> {
+    // Polar has no idempotency keys: a repeated POST makes a second endpoint.
     return this.call("POST", "/v1/webhooks/endpoints", {
       body,
       parse: (s) => s.endpoint,
       expect: 201,
+      idempotent: false,
     });
   }
 
   getWebhookEndpoint(id: string): Promise<WebhookEndpoint> {
     return this.call("GET", `/v1/webhooks/endpoints/${encodeURIComponent(id)}`, {
       parse: (s) => s.endpoint,
+      idempotent: true,
     });
   }
 
   updateWebhookEndpoint(id: string, body: WebhookEndpointUpdate): Promise<WebhookEndpoint> {
+    // Absolute field values: applying the same body twice leaves the same endpoint.
     return this.call("PATCH", `/v1/webhooks/endpoints/${encodeURIComponent(id)}`, {
       body,
       parse: (s) => s.endpoint,
+      idempotent: true,
     });
   }
 
   async deleteWebhookEndpoint(id: string): Promise<void> {
-    await this.call("DELETE", `/v1/webhooks/endpoints/${encodeURIComponent(id)}`, { expect: 204 });
+    // A repeat after a lost answer gets 404, which callers treat as "gone".
+    await this.call("DELETE", `/v1/webhooks/endpoints/${encodeURIComponent(id)}`, {
+      expect: 204,
+      idempotent: true,
+    });
   }
 
+  /**
+   * One secret reset. Not idempotent (each call mints another secret), so it is never repeated
+   * after a lost answer; `rotateWebhookEndpointSecret` finds out what happened instead.
+   */
   resetWebhookEndpointSecret(id: string): Promise<WebhookEndpoint> {
     return this.call("PATCH", `/v1/webhooks/endpoints/${encodeURIComponent(id)}/secret`, {
       parse: (s) => s.endpoint,
+      idempotent: false,
     });
+  }
+
+  /**
+   * Resets the secret exactly once, even when an answer is lost: after an ambiguous failure
+   * (no answer, 5xx) it reads the endpoint; a secret other than the one before means the reset
+   * took effect, the same secret means it did not and the reset is sent again (bounded).
+   * `currentSecret`, when the caller just read it, saves the read before the reset.
+   */
+  async rotateWebhookEndpointSecret(
+    id: string,
+    options: { currentSecret?: string; maxAttempts?: number } = {},
+  ): Promise<{ endpoint: WebhookEndpoint; previousSecret: string }> {
+    const previousSecret = options.currentSecret ?? (await this.getWebhookEndpoint(id)).secret;
+    const maxAttempts = options.maxAttempts ?? 3;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { endpoint: await this.resetWebhookEndpointSecret(id), previousSecret };
+      } catch (error) {
+        if (!isAmbiguousFailure(error)) throw error;
+        const now = await this.getWebhookEndpoint(id);
+        if (now.secret !== previousSecret) return { endpoint: now, previousSecret };
+        if (attempt >= maxAttempts) throw error;
+      }
+    }
   }
 
   listWebhookDeliveries(
@@ -207,73 +193,83 @@ export class PolarClient {
     return this.call("GET", "/v1/webhooks/deliveries", {
       query: search,
       parse: (s) => s.deliveryList,
+      idempotent: true,
     });
   }
 
   async redeliverWebhookEvent(id: string): Promise<void> {
+    // A repeat would deliver the event twice.
     await this.call("POST", `/v1/webhooks/events/${encodeURIComponent(id)}/redeliver`, {
       expect: 202,
+      idempotent: false,
     });
   }
 
   /** Closes pooled connections; the client is unusable afterwards. */
   async close(): Promise<void> {
-    const dispatcher = this.dispatcher;
-    this.dispatcher = undefined;
-    await dispatcher?.close();
+    const dispatchers = this.dispatchers;
+    this.dispatchers = undefined;
+    await dispatchers?.agent.close();
   }
 
-  private getDispatcher(): Dispatcher {
-    if (!this.dispatcher) {
+  /**
+   * One connection pool, seen through two retry interceptors: undici owns the mechanics
+   * (re-dispatch, body replay), `retryDelayMs` the policy, given the call's declared idempotency.
+   */
+  private dispatcherFor(idempotent: boolean): Dispatcher {
+    if (!this.dispatchers) {
       const { Agent, interceptors } = require("undici") as typeof import("undici");
-      const policy = this.policy;
-      const started = new WeakMap<object, number>();
-      this.dispatcher = new Agent({
+      const agent = new Agent({
         connectTimeout: this.timeoutMs,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
-      }).compose(
-        interceptors.retry({
-          throwOnError: false,
-          maxRetries: policy.maxRetries,
-          methods: ["GET", "POST", "PATCH", "DELETE"],
-          statusCodes: [...RETRYABLE_STATUSES],
-          errorCodes: [...RETRYABLE_ERROR_CODES],
-          // undici owns the mechanics (re-dispatch, body replay); this callback owns the policy.
-          retry(err, { state, opts }, callback) {
-            const key = opts as object;
-            const first = started.get(key) ?? Date.now();
-            started.set(key, first);
-            const failure = err as Error & {
-              statusCode?: number;
-              code?: string;
-              headers?: Record<string, string | string[] | undefined>;
-            };
-            const retryAfterHeader = failure.headers?.["retry-after"];
-            const delay = retryDelayMs(
-              {
-                method: String(opts.method).toUpperCase(),
-                retry: state.counter,
-                statusCode:
-                  failure.code === "UND_ERR_REQ_RETRY" || failure.statusCode
-                    ? failure.statusCode
-                    : undefined,
-                errorCode: failure.code,
-                retryAfter: Array.isArray(retryAfterHeader)
-                  ? retryAfterHeader[0]
-                  : retryAfterHeader,
-                elapsedMs: Date.now() - first,
-                random: Math.random(),
-              },
-              policy,
-            );
-            if (delay === undefined) return callback(err);
-            setTimeout(() => callback(null), delay);
-          },
-        }),
-      );
+      });
+      const policy = this.policy;
+      const withRetries = (callIsIdempotent: boolean) => {
+        const started = new WeakMap<object, number>();
+        return agent.compose(
+          interceptors.retry({
+            throwOnError: false,
+            maxRetries: policy.maxRetries,
+            methods: ["GET", "POST", "PATCH", "DELETE"],
+            statusCodes: [...RETRYABLE_STATUSES],
+            errorCodes: [...RETRYABLE_ERROR_CODES],
+            retry(err, { state, opts }, callback) {
+              const key = opts as object;
+              const first = started.get(key) ?? Date.now();
+              started.set(key, first);
+              const failure = err as Error & {
+                statusCode?: number;
+                code?: string;
+                headers?: Record<string, string | string[] | undefined>;
+              };
+              const retryAfterHeader = failure.headers?.["retry-after"];
+              const delay = retryDelayMs(
+                {
+                  idempotent: callIsIdempotent,
+                  retry: state.counter,
+                  statusCode:
+                    failure.code === "UND_ERR_REQ_RETRY" || failure.statusCode
+                      ? failure.statusCode
+                      : undefined,
+                  errorCode: failure.code,
+                  retryAfter: Array.isArray(retryAfterHeader)
+                    ? retryAfterHeader[0]
+                    : retryAfterHeader,
+                  elapsedMs: Date.now() - first,
+                  random: Math.random(),
+                },
+                policy,
+              );
+              if (delay === undefined) return callback(err);
+              setTimeout(() => callback(null), delay);
+            },
+          }),
+        );
+      };
+      this.dispatchers = { agent, idempotent: withRetries(true), once: withRetries(false) };
     }
-    return this.dispatcher;
+    return idempotent ? this.dispatchers.idempotent : this.dispatchers.once;
   }
 
   private async call<T>(
@@ -284,6 +280,8 @@ export class PolarClient {
       body?: unknown;
       parse?: (schemas: Schemas) => ParseSchema<T>;
       expect?: number;
+      /** Whether a repeat cannot change the outcome; decides which failures are retried. */
+      idempotent: boolean;
     },
   ): Promise<T> {
     const query = options.query && [...options.query.keys()].length > 0 ? `?${options.query}` : "";
@@ -301,7 +299,7 @@ export class PolarClient {
 
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.getDispatcher().request({
+      response = await this.dispatcherFor(options.idempotent).request({
         origin: this.baseUrl,
         path: `${this.basePath()}${path}${query}`,
         method,
@@ -344,6 +342,13 @@ export class PolarClient {
   }
 }
 
+/** No answer, or a 5xx: the request may or may not have taken effect. */
+export function isAmbiguousFailure(error: unknown): boolean {
+  return (
+    error instanceof PolarConnectionError || (error instanceof PolarApiError && error.status >= 500)
+  );
+}
+
 function toArray<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
@@ -382,74 +387,4 @@ function toApiError(
     status === 422 ? validationField(detail) : undefined,
     retryAfterSeconds,
   );
-}
-
-interface ParseSchema<T> {
-  safeParse(
-    value: unknown,
-  ):
-    | { success: true; data: T }
-    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-}
-
-interface Schemas {
-  endpoint: ParseSchema<WebhookEndpoint>;
-  endpointList: ParseSchema<ListResource<WebhookEndpoint>>;
-  deliveryList: ParseSchema<ListResource<WebhookDelivery>>;
-}
-
-/** Built once per process on first use (see memo.ts for why not in a module variable). */
-function schemas(): Schemas {
-  return processMemo("response-schemas", buildSchemas);
-}
-
-function buildSchemas(): Schemas {
-  const { z } = require("zod") as typeof import("zod");
-  const endpoint = z.object({
-    id: z.string(),
-    created_at: z.string(),
-    modified_at: z.string().nullable(),
-    url: z.string(),
-    name: z
-      .string()
-      .nullish()
-      .transform((v) => v ?? null),
-    format: z.enum(["raw", "slack", "discord"]),
-    secret: z.string(),
-    organization_id: z.string(),
-    events: z.array(z.string()),
-    enabled: z.boolean(),
-    // Older API deployments lack these two; default to what such an endpoint means.
-    api_version: z
-      .string()
-      .nullish()
-      .transform((v) => v ?? null),
-    uses_standard_webhook_signature: z.boolean().optional().default(false),
-  });
-  const pagination = z.object({ total_count: z.number().int(), max_page: z.number().int() });
-  const event = z.object({
-    id: z.string(),
-    created_at: z.string(),
-    modified_at: z.string().nullable(),
-    last_http_code: z.number().int().nullable(),
-    succeeded: z.boolean().nullable(),
-    skipped: z.boolean(),
-    payload: z.string().nullable(),
-    type: z.string(),
-    is_archived: z.boolean(),
-  });
-  const delivery = z.object({
-    id: z.string(),
-    created_at: z.string(),
-    modified_at: z.string().nullable(),
-    succeeded: z.boolean(),
-    http_code: z.number().int().nullable(),
-    response: z.string().nullable(),
-    webhook_event: event,
-  });
-  return {
-    endpoint,
-    endpointList: z.object({ items: z.array(endpoint), pagination }),
-    deliveryList: z.object({ items: z.array(delivery), pagination }),
-  } as Schemas;
 }

@@ -31,8 +31,19 @@ export {
 export {
   checkWebhookEndpointInputs,
   diffWebhookEndpoint,
+  updateBody,
   POLAR_API_VERSIONS,
+  POLAR_DEFAULT_API_VERSION,
   type WebhookEndpointInputs,
   type WebhookEndpointOutputs,
 } from "./model";
+export {
+  apiUrlOf,
+  describeApiUrl,
+  locationChange,
+  normalizeApiUrl,
+  tokenFingerprint,
+  unreachableMessage,
+  type EndpointLocation,
+} from "./location";
 export { retryDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";

@@ -14,6 +14,7 @@ import {
   type WebhookFormat,
 } from "./url";
 import type { WebhookEndpointUpdate } from "./client";
+import { locationChange, type EndpointLocation } from "./location";
 import { processMemo } from "./memo";
 
 /** What the engine sends for a value not known until apply (pulumi.runtime.unknownValue). */
@@ -22,8 +23,14 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** API versions Polar accepts for event payloads (`AvailableAPIVersion`). */
 export const POLAR_API_VERSIONS = ["2026-04", "2026-10", "2027-01"] as const;
 
-/** Inputs after `check`: plain values, defaults applied, url normalized. */
-export interface WebhookEndpointInputs {
+/** The payload version Polar gives an endpoint created without `api_version`. */
+export const POLAR_DEFAULT_API_VERSION = "2026-04";
+
+/** Set by `check` from the provider's settings (location.ts); never by the program. */
+const PROVIDER_SET_INPUTS = ["polarApiUrl", "tokenFingerprint"] as const;
+
+/** Inputs after `check`: plain values, defaults applied, url normalized, location added. */
+export interface WebhookEndpointInputs extends EndpointLocation {
   url: string;
   events: string[];
   format: WebhookFormat;
@@ -35,8 +42,11 @@ export interface WebhookEndpointInputs {
   secretRotation?: string;
 }
 
-/** Outputs: the endpoint as Polar stores it, plus what the provider must remember. */
-export interface WebhookEndpointOutputs {
+/**
+ * Outputs: the endpoint as Polar stores it, plus what the provider must remember, including where
+ * the endpoint lives (absent in state written before locations were recorded).
+ */
+export interface WebhookEndpointOutputs extends EndpointLocation {
   /** Normalized by Polar (and by `normalizeWebhookUrl`). */
   url: string;
   events: string[];
@@ -59,6 +69,8 @@ export interface WebhookEndpointOutputs {
   secretRotation?: string;
   /** Whether organizationId was declared (user token) or implied by an organization token. */
   organizationIdDeclared: boolean;
+  /** Whether apiVersion was declared: removing it then means "back to Polar's default". */
+  apiVersionDeclared?: boolean;
 }
 
 export type TokenKind = "organization" | "user";
@@ -207,6 +219,16 @@ function inputSchema(token: TokenKind | undefined) {
           error: got("secretRotation", 'a string or number marker, e.g. "2026-11"'),
         }),
       ),
+      ...Object.fromEntries(
+        PROVIDER_SET_INPUTS.map((field) => [
+          field,
+          z
+            .never({
+              error: `${field} is recorded by the provider (where the endpoint lives, from polar:server, polar:apiUrl and the access token) and cannot be set; remove it from the resource's arguments.`,
+            })
+            .optional(),
+        ]),
+      ),
     })
     .superRefine((value, ctx) => {
       if (value.organizationId !== undefined && token === "organization") {
@@ -253,7 +275,9 @@ export type DiffablePropertyName =
   | "apiVersion"
   | "organizationId"
   | "adoptId"
-  | "secretRotation";
+  | "secretRotation"
+  | "polarApiUrl"
+  | "tokenFingerprint";
 
 export interface WebhookEndpointDiff {
   /** Properties whose change Polar can apply with PATCH. */
@@ -269,12 +293,14 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
 const nameOf = (value: string | null | undefined) => value ?? "";
 
 /**
- * Compares stored outputs with checked inputs. Only organizationId (and taking over a different
- * endpoint) replaces: every replace mints a new signing secret, so all else is a PATCH.
+ * Compares stored outputs with checked inputs. Only organizationId, taking over a different
+ * endpoint and a move to another Polar server replace: every replace mints a new signing secret,
+ * so all else is a PATCH. `id` is the resource's endpoint id, when known.
  */
 export function diffWebhookEndpoint(
   olds: WebhookEndpointOutputs,
   news: WebhookEndpointInputs,
+  id?: string,
 ): WebhookEndpointDiff {
   const updates: DiffablePropertyName[] = [];
   const replaces: DiffablePropertyName[] = [];
@@ -286,13 +312,32 @@ export function diffWebhookEndpoint(
   if (olds.enabled !== news.enabled) updates.push("enabled");
   if (news.apiVersion !== undefined && olds.apiVersion !== news.apiVersion)
     updates.push("apiVersion");
+  // Removing a declared version goes back to Polar's default. Never declared (e.g. adopted with its
+  // own version, or state from before this was recorded): the endpoint keeps what it has.
+  if (
+    news.apiVersion === undefined &&
+    olds.apiVersionDeclared === true &&
+    olds.apiVersion !== POLAR_DEFAULT_API_VERSION
+  )
+    updates.push("apiVersion");
 
   if (news.organizationId !== undefined && news.organizationId !== olds.organizationId) {
     replaces.push("organizationId");
   }
   // Adopting is a one-time instruction: dropping adoptId later changes nothing, but pointing it
-  // at another endpoint means "manage that one instead".
-  if (news.adoptId !== undefined && news.adoptId !== olds.adoptId) replaces.push("adoptId");
+  // at another endpoint means "manage that one instead". Naming the endpoint this resource already
+  // manages (say, its own endpointId output) is only recorded: replacing would adopt the endpoint
+  // and then delete it as the replaced resource.
+  if (news.adoptId !== undefined && news.adoptId !== olds.adoptId) {
+    if (id !== undefined && news.adoptId === id.toLowerCase()) updates.push("adoptId");
+    else replaces.push("adoptId");
+  }
+
+  // Another server cannot take the endpoint over. (A changed token on the same server is for
+  // Polar to judge: see the provider's diff.)
+  const location = locationChange(olds, news).kind;
+  if (location === "moved") replaces.push("polarApiUrl");
+  if (location === "unrecorded") updates.push("polarApiUrl");
 
   const rotateSecret =
     (news.secretRotation ?? null) !== (olds.secretRotation ?? null) &&
@@ -332,7 +377,10 @@ export function updateBody(
   diff: WebhookEndpointDiff,
   news: WebhookEndpointInputs,
 ): WebhookEndpointUpdate {
-  const declared = declaredState(news);
+  const declared: WebhookEndpointUpdate = {
+    api_version: POLAR_DEFAULT_API_VERSION,
+    ...declaredState(news),
+  };
   const body: Record<string, unknown> = {};
   for (const property of diff.updates) {
     const field = PATCH_FIELD[property];

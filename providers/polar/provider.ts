@@ -2,25 +2,19 @@
 // runs in Pulumi's nodejs provider host, so it captures only code (never a token) and reads its
 // settings at run time (see settings.ts).
 import type * as pulumi from "@pulumi/pulumi";
-import {
-  PolarClient,
-  type WebhookEndpoint as PolarWebhookEndpoint,
-  type WebhookEndpointCreate,
-} from "./client";
-import { PolarApiError, PolarConnectionError } from "./errors";
+import { PolarClient, type WebhookEndpoint as PolarWebhookEndpoint } from "./client";
+import { adoptEndpoint, createEndpoint } from "./create";
+import { apiUrlOf, locationChange, tokenFingerprint, type EndpointLocation } from "./location";
 import {
   checkWebhookEndpointInputs,
-  declaredState,
   diffWebhookEndpoint,
   tokenKind,
   updateBody,
   type WebhookEndpointInputs,
   type WebhookEndpointOutputs,
 } from "./model";
-import { resolveClientOptions, storeProviderSettings } from "./settings";
-
-/** How often `create` re-checks and re-posts after an answer was lost (see createOrRecover). */
-const MAX_CREATE_ATTEMPTS = 4;
+import { atRecordedLocation, confirmUnrecordedLocation, currentTokenReaches } from "./reach";
+import { adoptedInThisDeployment, resolveClientOptions, storeProviderSettings } from "./settings";
 
 /**
  * The provider. A class (not an object literal) so the methods share private helpers; its instance
@@ -37,15 +31,16 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
 
   /**
    * Rejects what Polar would reject, at preview time and without calling Polar: a preview with no
-   * changes must make no API calls.
+   * changes must make no API calls. Adds where the endpoint will live (location.ts), so that a
+   * change of server, URL or token shows up in `diff`.
    */
   async check(
     _olds: WebhookEndpointInputs,
     news: WebhookEndpointInputs,
   ): Promise<pulumi.dynamic.CheckResult<WebhookEndpointInputs>> {
-    let token: string;
+    let options: ReturnType<typeof resolveClientOptions>;
     try {
-      token = resolveClientOptions().accessToken;
+      options = resolveClientOptions();
     } catch (error) {
       return {
         inputs: news,
@@ -54,18 +49,31 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
     }
     const { inputs, failures } = checkWebhookEndpointInputs(
       news as unknown as Record<string, unknown>,
-      tokenKind(token),
+      tokenKind(options.accessToken),
     );
-    return { inputs, failures };
+    if (failures.length > 0) return { inputs, failures };
+    return { inputs: { ...inputs, ...currentLocation(options) }, failures };
   }
 
-  /** Pure comparison of stored outputs with checked inputs; see diffWebhookEndpoint. */
+  /**
+   * Compares stored outputs with checked inputs (diffWebhookEndpoint). Calls Polar only when the
+   * token changed: one GET with the new token tells a rotation (update) from another organization
+   * (replace). A preview without changes makes no API call.
+   */
   async diff(
-    _id: string,
+    id: string,
     olds: WebhookEndpointOutputs,
     news: WebhookEndpointInputs,
   ): Promise<pulumi.dynamic.DiffResult> {
-    const diff = diffWebhookEndpoint(olds, news);
+    const diff = diffWebhookEndpoint(olds, news, id);
+    if (locationChange(olds, news).kind === "token-changed") {
+      const reaches = await currentTokenReaches(
+        id,
+        news.polarApiUrl as string,
+        olds.organizationId,
+      );
+      (reaches ? diff.updates : diff.replaces).push("tokenFingerprint");
+    }
     const changes = diff.updates.length > 0 || diff.replaces.length > 0;
     const stables = ["createdAt", "organizationId", "organizationIdDeclared"];
     if (!diff.rotateSecret && diff.replaces.length === 0)
@@ -77,189 +85,156 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
   async create(
     inputs: WebhookEndpointInputs,
   ): Promise<pulumi.dynamic.CreateResult<WebhookEndpointOutputs>> {
-    const client = new PolarClient(resolveClientOptions());
+    const options = resolveClientOptions();
+    const location = currentLocation(options);
+    const client = new PolarClient({ ...options, baseUrl: location.polarApiUrl });
     try {
-      const declaresOrg = inputs.organizationId !== undefined;
-      if (inputs.adoptId !== undefined) {
-        const adopted = await adoptEndpoint(client, inputs);
-        return { id: adopted.id, outs: toOutputs(adopted, inputs, declaresOrg, undefined) };
-      }
-      let endpoint = await createOrRecover(client, inputs);
-      // Polar ignores `enabled` on create: every endpoint starts enabled.
-      if (!inputs.enabled)
-        endpoint = await client.updateWebhookEndpoint(endpoint.id, { enabled: false });
-      return { id: endpoint.id, outs: toOutputs(endpoint, inputs, declaresOrg, undefined) };
-    } finally {
-      await client.close();
-    }
-  }
-
-  /** Refresh: reports drift (e.g. Polar's auto-disable); an endpoint deleted in Polar leaves state. */
-  async read(
-    id: string,
-    props?: WebhookEndpointOutputs,
-  ): Promise<pulumi.dynamic.ReadResult<WebhookEndpointOutputs>> {
-    const client = new PolarClient(resolveClientOptions());
-    try {
-      let endpoint: PolarWebhookEndpoint;
-      try {
-        endpoint = await client.getWebhookEndpoint(id);
-      } catch (error) {
-        if (error instanceof PolarApiError && error.status === 404) return { id: "" };
-        throw error;
-      }
-      const carried = props ?? ({} as Partial<WebhookEndpointOutputs>);
-      const outs = toOutputs(
-        endpoint,
-        { adoptId: carried.adoptId, secretRotation: carried.secretRotation },
-        carried.organizationIdDeclared ?? false,
-        // A secret changed outside Pulumi (dashboard reset) is a rotation too: keep the one we knew.
-        carried.secret !== undefined && carried.secret !== endpoint.secret
-          ? carried.secret
-          : carried.previousSecret,
-      );
-      return { id: endpoint.id, props: outs };
-    } finally {
-      await client.close();
-    }
-  }
-
-  /** PATCHes only what changed; a changed secretRotation marker resets the secret. */
-  async update(
-    id: string,
-    olds: WebhookEndpointOutputs,
-    news: WebhookEndpointInputs,
-  ): Promise<pulumi.dynamic.UpdateResult<WebhookEndpointOutputs>> {
-    const client = new PolarClient(resolveClientOptions());
-    try {
-      const diff = diffWebhookEndpoint(olds, news);
-      const body = updateBody(diff, news);
-      let endpoint =
-        Object.keys(body).length > 0 ? await client.updateWebhookEndpoint(id, body) : undefined;
-      let previousSecret = olds.previousSecret;
-      if (diff.rotateSecret) {
-        const before = endpoint?.secret ?? olds.secret;
-        endpoint = await client.resetWebhookEndpointSecret(id);
-        previousSecret = before;
-      }
-      endpoint ??= await client.getWebhookEndpoint(id);
+      const endpoint =
+        inputs.adoptId !== undefined
+          ? await adoptEndpoint(client, inputs, options.server ?? "sandbox")
+          : await createEndpoint(client, inputs);
       return {
-        outs: toOutputs(
-          endpoint,
-          news,
-          olds.organizationIdDeclared ?? news.organizationId !== undefined,
-          previousSecret,
-        ),
+        id: endpoint.id,
+        outs: toOutputs(endpoint, {
+          ...inputs,
+          ...location,
+          organizationIdDeclared: inputs.organizationId !== undefined,
+          apiVersionDeclared: inputs.apiVersion !== undefined,
+        }),
       };
     } finally {
       await client.close();
     }
   }
 
-  /** Deletes the endpoint; one already gone (404) counts as deleted. */
-  async delete(id: string): Promise<void> {
-    const client = new PolarClient(resolveClientOptions());
-    try {
-      await client.deleteWebhookEndpoint(id);
-    } catch (error) {
-      if (error instanceof PolarApiError && error.status === 404) return;
-      throw error;
-    } finally {
-      await client.close();
+  /**
+   * Refresh, at the endpoint's recorded location: reports drift (e.g. Polar's auto-disable); an
+   * endpoint known to be deleted leaves state. One the current settings cannot see stays, and the
+   * refresh fails saying why (reach.ts).
+   */
+  async read(
+    id: string,
+    props?: WebhookEndpointOutputs,
+  ): Promise<pulumi.dynamic.ReadResult<WebhookEndpointOutputs>> {
+    const carried = props ?? ({} as Partial<WebhookEndpointOutputs>);
+    const reached = await atRecordedLocation(id, carried, "read", (client) =>
+      client.getWebhookEndpoint(id),
+    );
+    if (reached.gone) return { id: "" };
+    const endpoint = reached.value;
+    const outs = toOutputs(endpoint, {
+      adoptId: carried.adoptId,
+      secretRotation: carried.secretRotation,
+      polarApiUrl: carried.polarApiUrl,
+      tokenFingerprint: carried.tokenFingerprint,
+      organizationIdDeclared: carried.organizationIdDeclared ?? false,
+      apiVersionDeclared: carried.apiVersionDeclared,
+      // A secret changed outside Pulumi (dashboard reset) is a rotation too: keep the one we knew.
+      previousSecret:
+        carried.secret !== undefined && carried.secret !== endpoint.secret
+          ? carried.secret
+          : carried.previousSecret,
+    });
+    return { id: endpoint.id, props: outs };
+  }
+
+  /**
+   * PATCHes only what changed, at the recorded location; a changed secretRotation marker resets
+   * the secret. Changes Polar does not hold (a new token's fingerprint, adoptId naming this very
+   * endpoint) are only recorded, without an API call; a location recorded for the first time is
+   * checked with one GET.
+   */
+  async update(
+    id: string,
+    olds: WebhookEndpointOutputs,
+    news: WebhookEndpointInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<WebhookEndpointOutputs>> {
+    const diff = diffWebhookEndpoint(olds, news, id);
+    const body = updateBody(diff, news);
+    const needsPolar = Object.keys(body).length > 0 || diff.rotateSecret;
+    let endpoint = fromOutputs(id, olds);
+    if (locationChange(olds, news).kind === "unrecorded") {
+      endpoint = await confirmUnrecordedLocation(id, olds.organizationId);
     }
+    let previousSecret = olds.previousSecret;
+    if (needsPolar) {
+      const reached = await atRecordedLocation(id, olds, "update", async (client) => {
+        const current =
+          Object.keys(body).length > 0 ? await client.updateWebhookEndpoint(id, body) : undefined;
+        if (!diff.rotateSecret) return { endpoint: current, previousSecret };
+        const rotated = await client.rotateWebhookEndpointSecret(id, {
+          currentSecret: current?.secret,
+        });
+        return { endpoint: rotated.endpoint, previousSecret: rotated.previousSecret };
+      });
+      if (reached.gone) {
+        throw new Error(
+          `Polar webhook endpoint ${id} no longer exists (deleted outside Pulumi): run \`pulumi refresh\` to drop it from state, then \`pulumi up\` to create it again.`,
+        );
+      }
+      endpoint = reached.value.endpoint ?? endpoint;
+      previousSecret = reached.value.previousSecret;
+    }
+    return {
+      outs: toOutputs(endpoint, {
+        ...news,
+        // The location the endpoint was reached at; state from before locations were recorded
+        // gets the current one (an update only happens when it did not move).
+        polarApiUrl: olds.polarApiUrl ?? news.polarApiUrl,
+        tokenFingerprint: news.tokenFingerprint ?? olds.tokenFingerprint,
+        organizationIdDeclared: olds.organizationIdDeclared ?? news.organizationId !== undefined,
+        apiVersionDeclared: news.apiVersion !== undefined,
+        previousSecret,
+      }),
+    };
+  }
+
+  /**
+   * Deletes the endpoint where it lives. Gone already (404 from that location, with a token of its
+   * organization) counts as deleted; an endpoint the current settings cannot reach fails the
+   * delete with how to finish (reach.ts). An endpoint another resource adopted in this deployment
+   * (a rename with adoptId) now belongs to that resource: this one only leaves state.
+   */
+  async delete(id: string, props?: WebhookEndpointOutputs): Promise<void> {
+    if (adoptedInThisDeployment(id)) {
+      console.error(
+        `polar webhook endpoint ${id}: adopted by another resource in this deployment; removed from state, not deleted in Polar.`,
+      );
+      return;
+    }
+    await atRecordedLocation(id, props ?? {}, "delete", (client) =>
+      client.deleteWebhookEndpoint(id),
+    );
   }
 }
 
-function createBody(inputs: WebhookEndpointInputs): WebhookEndpointCreate {
+function currentLocation(
+  options: ReturnType<typeof resolveClientOptions>,
+): Required<EndpointLocation> {
   return {
-    url: inputs.url,
-    format: inputs.format,
-    events: inputs.events,
-    ...(inputs.name !== undefined ? { name: inputs.name } : {}),
-    ...(inputs.apiVersion !== undefined ? { api_version: inputs.apiVersion } : {}),
-    // With an organization token Polar rejects organization_id, even the token's own (check enforces it).
-    ...(inputs.organizationId !== undefined ? { organization_id: inputs.organizationId } : {}),
+    polarApiUrl: apiUrlOf(options),
+    tokenFingerprint: tokenFingerprint(options.accessToken),
   };
 }
 
-/**
- * Polar has no idempotency keys, so a POST whose answer is lost (connection reset, gateway 5xx)
- * may or may not have created the endpoint. Before posting we note which endpoints with this URL
- * already exist; after a lost answer, an endpoint with this URL and name that was not there before
- * is the one we just created, and is adopted instead of creating a duplicate. Only when none
- * appeared is the POST repeated. (Someone creating the identical endpoint in the same seconds is
- * the one case this cannot tell apart.)
- */
-async function createOrRecover(
-  client: PolarClient,
-  inputs: WebhookEndpointInputs,
-): Promise<PolarWebhookEndpoint> {
-  const sameTarget = (e: PolarWebhookEndpoint) =>
-    e.url === inputs.url && (e.name ?? "") === (inputs.name ?? "");
-  const listQuery =
-    inputs.organizationId !== undefined ? { organizationId: inputs.organizationId } : {};
-  const existing = new Set(
-    (await client.listAllWebhookEndpoints(listQuery)).filter(sameTarget).map((e) => e.id),
-  );
-
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= MAX_CREATE_ATTEMPTS; attempt++) {
-    try {
-      return await client.createWebhookEndpoint(createBody(inputs));
-    } catch (error) {
-      const ambiguous =
-        error instanceof PolarConnectionError ||
-        (error instanceof PolarApiError && error.status >= 500);
-      if (!ambiguous) throw error;
-      lastError = error;
-    }
-    const appeared = (await client.listAllWebhookEndpoints(listQuery)).filter(
-      (e) => sameTarget(e) && !existing.has(e.id),
-    );
-    if (appeared.length > 0) {
-      // Newest first (Polar lists by created_at DESC); more than one would mean an earlier lost
-      // attempt also committed, and those extras are ours to remove.
-      const [ours, ...extras] = appeared;
-      for (const extra of extras)
-        await client.deleteWebhookEndpoint(extra.id).catch(() => undefined);
-      return ours;
-    }
-  }
-  throw lastError;
+interface OutputExtras extends EndpointLocation {
+  adoptId?: string;
+  secretRotation?: string;
+  organizationIdDeclared: boolean;
+  apiVersionDeclared?: boolean;
+  previousSecret?: string;
 }
 
-/** Takes over an existing endpoint and brings it to the declared state, keeping its secret. */
-async function adoptEndpoint(
-  client: PolarClient,
-  inputs: WebhookEndpointInputs,
-): Promise<PolarWebhookEndpoint> {
-  const id = inputs.adoptId as string;
-  let current: PolarWebhookEndpoint;
-  try {
-    current = await client.getWebhookEndpoint(id);
-  } catch (error) {
-    if (error instanceof PolarApiError && error.status === 404) {
-      throw new Error(
-        `adoptId ${id}: no such webhook endpoint is visible to this token in Polar ${resolveClientOptions().server ?? "sandbox"}; check the id (Polar dashboard → Settings → Webhooks) and that the token belongs to its organization.`,
-      );
-    }
-    throw error;
-  }
-  if (inputs.organizationId !== undefined && current.organization_id !== inputs.organizationId) {
-    throw new Error(
-      `adoptId ${id} belongs to organization ${current.organization_id}, but organizationId is ${inputs.organizationId}; set organizationId to the endpoint's organization or adopt another endpoint.`,
-    );
-  }
-  return client.updateWebhookEndpoint(id, declaredState(inputs));
-}
-
-function toOutputs(
-  endpoint: PolarWebhookEndpoint,
-  inputs: Pick<WebhookEndpointInputs, "adoptId" | "secretRotation">,
-  organizationIdDeclared: boolean,
-  previousSecret: string | undefined,
-): WebhookEndpointOutputs {
+function toOutputs(endpoint: PolarWebhookEndpoint, extras: OutputExtras): WebhookEndpointOutputs {
   // Undefined values are not allowed in outputs ("Unexpected struct type"): omit instead.
+  const optional = {
+    previousSecret: extras.previousSecret,
+    adoptId: extras.adoptId,
+    secretRotation: extras.secretRotation,
+    polarApiUrl: extras.polarApiUrl,
+    tokenFingerprint: extras.tokenFingerprint,
+    apiVersionDeclared: extras.apiVersionDeclared,
+  };
   return {
     url: endpoint.url,
     events: endpoint.events,
@@ -272,10 +247,26 @@ function toOutputs(
     usesStandardWebhookSignature: endpoint.uses_standard_webhook_signature,
     createdAt: endpoint.created_at,
     modifiedAt: endpoint.modified_at,
-    organizationIdDeclared,
-    ...(previousSecret !== undefined ? { previousSecret } : {}),
-    ...(inputs.adoptId !== undefined ? { adoptId: inputs.adoptId } : {}),
-    ...(inputs.secretRotation !== undefined ? { secretRotation: inputs.secretRotation } : {}),
+    organizationIdDeclared: extras.organizationIdDeclared,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+  };
+}
+
+/** The endpoint as state last saw it, for an update that needs no call to Polar. */
+function fromOutputs(id: string, olds: WebhookEndpointOutputs): PolarWebhookEndpoint {
+  return {
+    id,
+    url: olds.url,
+    events: olds.events,
+    format: olds.format,
+    name: olds.name,
+    enabled: olds.enabled,
+    api_version: olds.apiVersion,
+    organization_id: olds.organizationId,
+    secret: olds.secret,
+    uses_standard_webhook_signature: olds.usesStandardWebhookSignature,
+    created_at: olds.createdAt,
+    modified_at: olds.modifiedAt,
   };
 }
 

@@ -25,7 +25,8 @@ export interface WebhookEndpointArgs {
 
 /**
  * A Polar webhook endpoint. The resource id is Polar's endpoint id; `secret` and `previousSecret`
- * are always Pulumi secrets. Only a change of `organizationId` (or of `adoptId`) replaces it: every
+ * are always Pulumi secrets. Only a change of `organizationId` (or of `adoptId`), of the Polar
+ * server (`polar:server`, `polar:apiUrl`) or to a token of another organization replaces it: every
  * replacement makes Polar mint a new signing secret.
  */
 export class WebhookEndpoint extends pulumi.dynamic.Resource {
@@ -44,11 +45,15 @@ export class WebhookEndpoint extends pulumi.dynamic.Resource {
   declare readonly usesStandardWebhookSignature: pulumi.Output<boolean>;
   declare readonly createdAt: pulumi.Output<string>;
   declare readonly modifiedAt: pulumi.Output<string | null>;
+  /** The Polar API the endpoint lives on, e.g. `https://api.polar.sh` (set by the provider). */
+  declare readonly polarApiUrl: pulumi.Output<string>;
 
   constructor(name: string, args: WebhookEndpointArgs, opts: pulumi.CustomResourceOptions = {}) {
     // A fresh props object per resource: the base constructor adds `__provider` to it. Output names
     // are seeded with undefined so they exist on the resource object.
     const props = {
+      // Before the args: set there, it reaches `check`, which refuses it.
+      polarApiUrl: undefined,
       ...args,
       secret: undefined,
       previousSecret: undefined,

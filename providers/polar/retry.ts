@@ -31,7 +31,12 @@ export const RETRYABLE_ERROR_CODES = [
 ] as const;
 
 export interface RetryAttempt {
-  readonly method: string;
+  /**
+   * Whether sending the request again cannot change the outcome. Declared per call by the client
+   * (see PolarClient): a GET, a PATCH of absolute field values or a DELETE is; a create or a
+   * secret reset is not.
+   */
+  readonly idempotent: boolean;
   /** 1 for the first retry. */
   readonly retry: number;
   readonly statusCode?: number;
@@ -45,9 +50,9 @@ export interface RetryAttempt {
 }
 
 /**
- * The wait before retrying, or `undefined` to give up. A POST (create) is retried only on a 429:
- * Polar has no idempotency keys, so after a connection failure or a 5xx the endpoint may exist and
- * the caller must look before creating again.
+ * The wait before retrying, or `undefined` to give up. A non-idempotent call (a create, a secret
+ * reset) is retried only on a 429, which says "not processed": Polar has no idempotency keys, so
+ * after a connection failure or a 5xx it may have taken effect and the caller must look first.
  */
 export function retryDelayMs(attempt: RetryAttempt, policy: RetryPolicy): number | undefined {
   if (attempt.retry > policy.maxRetries) return undefined;
@@ -64,7 +69,7 @@ export function retryDelayMs(attempt: RetryAttempt, policy: RetryPolicy): number
   ) {
     return undefined;
   }
-  if (attempt.method === "POST" && attempt.statusCode !== 429) return undefined;
+  if (!attempt.idempotent && attempt.statusCode !== 429) return undefined;
 
   const fromHeader = parseRetryAfterMs(attempt.retryAfter, attempt.now ?? Date.now());
   const exponential = Math.min(policy.minDelayMs * 2 ** (attempt.retry - 1), policy.maxDelayMs);

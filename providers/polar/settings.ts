@@ -11,6 +11,8 @@ export interface ProviderSettings {
   accessToken?: string;
   server?: string;
   apiUrl?: string;
+  /** A token for where endpoints were recorded before a move (see reach.ts). */
+  previousAccessToken?: string;
 }
 
 interface ConfigReader {
@@ -22,6 +24,7 @@ export function storeProviderSettings(config: ConfigReader): void {
     accessToken: config.get("polar:accessToken"),
     server: config.get("polar:server"),
     apiUrl: config.get("polar:apiUrl"),
+    previousAccessToken: config.get("polar:previousAccessToken"),
   };
   (globalThis as Record<string, unknown>)[SETTINGS_GLOBAL] = settings;
 }
@@ -35,10 +38,21 @@ export class ProviderSettingsError extends Error {
   }
 }
 
+function storedSettings(): ProviderSettings {
+  return ((globalThis as Record<string, unknown>)[SETTINGS_GLOBAL] ?? {}) as ProviderSettings;
+}
+
+/** `polar:previousAccessToken`, else `POLAR_PREVIOUS_ACCESS_TOKEN`; read on every call. */
+export function resolvePreviousAccessToken(): string | undefined {
+  return (
+    nonEmpty(storedSettings().previousAccessToken) ??
+    nonEmpty(process.env.POLAR_PREVIOUS_ACCESS_TOKEN)
+  );
+}
+
 /** Stack config first (`polar:*`), then the environment (`POLAR_*`); read on every call. */
 export function resolveClientOptions(): PolarClientOptions {
-  const stored = ((globalThis as Record<string, unknown>)[SETTINGS_GLOBAL] ??
-    {}) as ProviderSettings;
+  const stored = storedSettings();
   const accessToken = nonEmpty(stored.accessToken) ?? nonEmpty(process.env.POLAR_ACCESS_TOKEN);
   if (!accessToken) {
     throw new ProviderSettingsError(
@@ -70,4 +84,25 @@ export function resolveClientOptions(): PolarClientOptions {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value !== undefined && value.trim() !== "" ? value.trim() : undefined;
+}
+
+/**
+ * Endpoints that `create` took over (adoptId) in this process. The provider host serves one
+ * deployment, so when a resource that no longer exists in the program is deleted later in the same
+ * run, an id found here belongs to the resource that adopted it and must not be deleted.
+ */
+const ADOPTED_GLOBAL = "__polarWebhooksAdoptedEndpoints";
+
+function adoptedIds(): Set<string> {
+  const store = globalThis as Record<string, unknown>;
+  store[ADOPTED_GLOBAL] ??= new Set<string>();
+  return store[ADOPTED_GLOBAL] as Set<string>;
+}
+
+export function rememberAdopted(id: string): void {
+  adoptedIds().add(id.toLowerCase());
+}
+
+export function adoptedInThisDeployment(id: string): boolean {
+  return adoptedIds().has(id.toLowerCase());
 }

@@ -255,6 +255,57 @@ describe("PolarClient retries", () => {
     expect(polar.endpoints()).toHaveLength(1);
   });
 
+  it("never repeats a secret reset whose answer was lost: one reset, found by reading", async () => {
+    const api = client();
+    const endpoint = polar.insertEndpoint({ url: "https://example.com/hook", events: [] });
+    polar.faults.set({
+      commitThenDrop: { count: 1, method: "PATCH", path: "/v1/webhooks/endpoints/{id}/secret" },
+    });
+    const { endpoint: rotated, previousSecret } = await api.rotateWebhookEndpointSecret(
+      endpoint.id,
+    );
+    const resets = polar.requests.filter((r) => r.route === "/v1/webhooks/endpoints/{id}/secret");
+    expect(resets.map((r) => [r.status, r.fault])).toEqual([[200, "commitThenDrop"]]);
+    expect(previousSecret).toBe(endpoint.secret);
+    expect(rotated.secret).not.toBe(endpoint.secret);
+    expect(polar.getEndpoint(endpoint.id)?.secret).toBe(rotated.secret);
+    expect(polar.requests.map((r) => `${r.method} ${r.route}`)).toEqual([
+      "GET /v1/webhooks/endpoints/{id}",
+      "PATCH /v1/webhooks/endpoints/{id}/secret",
+      "GET /v1/webhooks/endpoints/{id}",
+    ]);
+  });
+
+  it("resets again when the lost reset did not take effect (secret unchanged)", async () => {
+    const api = client();
+    const endpoint = polar.insertEndpoint({ url: "https://example.com/hook", events: [] });
+    polar.faults.set({
+      dropConnection: { count: 1, method: "PATCH", mode: "reset" },
+      serverError: { count: 1, status: 502, method: "PATCH" },
+    });
+    const { endpoint: rotated, previousSecret } = await api.rotateWebhookEndpointSecret(
+      endpoint.id,
+      { currentSecret: endpoint.secret },
+    );
+    expect(polar.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+      "PATCH 502",
+      "GET 200",
+      "PATCH null",
+      "GET 200",
+      "PATCH 200",
+    ]);
+    expect(previousSecret).toBe(endpoint.secret);
+    expect(polar.getEndpoint(endpoint.id)?.secret).toBe(rotated.secret);
+  });
+
+  it("a single reset is not retried after a lost answer", async () => {
+    const endpoint = polar.insertEndpoint({ url: "https://example.com/hook", events: [] });
+    polar.faults.set({ commitThenDrop: { count: 1, method: "PATCH" } });
+    const error = await rejection(client().resetWebhookEndpointSecret(endpoint.id));
+    expect(error).toBeInstanceOf(PolarConnectionError);
+    expect(polar.requests).toHaveLength(1);
+  });
+
   it("never retries other 4xx", async () => {
     await rejection(client().getWebhookEndpoint("00000000-0000-4000-8000-000000000000"));
     expect(polar.requests.map((r) => r.status)).toEqual([404]);

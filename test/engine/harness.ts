@@ -78,6 +78,8 @@ export interface EngineStack {
    * `exportStack` passes `--show-secrets`, so it cannot be used to prove encryption.)
    */
   exportEncrypted(): Promise<{ deployment: { resources?: ExportedResource[] } }>;
+  /** Runs a `pulumi` command on this stack as a user would (e.g. `state delete …`). */
+  cli(args: readonly string[]): Promise<{ stdout: string; stderr: string }>;
   dispose(): Promise<void>;
 }
 
@@ -130,19 +132,19 @@ export async function createEngineStack(options: EngineStackOptions): Promise<En
   );
   if (options.config) await stack.setAllConfig(options.config);
 
+  const cli = (args: readonly string[]) =>
+    execFileAsync("pulumi", [...args, "--stack", stackName, "--non-interactive"], {
+      cwd: workDir,
+      env: { ...process.env, ...envVars, PULUMI_HOME: join(directory, "home") },
+      maxBuffer: 64 * 1024 * 1024,
+    });
   return {
     stack,
     directory,
     passphrase,
     allFiles: () => readAllFiles(directory),
-    exportEncrypted: async () => {
-      const { stdout } = await execFileAsync("pulumi", ["stack", "export", "--stack", stackName], {
-        cwd: workDir,
-        env: { ...process.env, ...envVars, PULUMI_HOME: join(directory, "home") },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      return JSON.parse(stdout);
-    },
+    exportEncrypted: async () => JSON.parse((await cli(["stack", "export"])).stdout),
+    cli,
     dispose: () => rm(directory, { recursive: true, force: true }),
   };
 }

@@ -10,6 +10,7 @@ describe("WebhookEndpoint under faults", () => {
   let engine: EngineStack;
   const log = outputCollector();
   let names: string[] = [];
+  let enabled = true;
 
   beforeAll(async () => {
     polar = await startPolarEmulator();
@@ -22,6 +23,7 @@ describe("WebhookEndpoint under faults", () => {
             url: `https://example.com/${name}`,
             events: ["order.paid"],
             name,
+            enabled,
           }).id;
         }
         return ids;
@@ -33,6 +35,7 @@ describe("WebhookEndpoint under faults", () => {
     });
   });
   afterEach(async () => {
+    enabled = true;
     polar.faults.clear();
     await engine.stack.destroy({ onOutput: log.onOutput });
     expect(polar.endpoints()).toEqual([]);
@@ -95,5 +98,26 @@ describe("WebhookEndpoint under faults", () => {
     expect(polar.requests.filter((r) => r.method === "POST").map((r) => r.status)).toEqual([
       502, 201,
     ]);
+  });
+
+  it("leaves nothing behind when disabling a new endpoint fails, and the next up makes one", async () => {
+    names = ["quiet"];
+    enabled = false;
+    polar.faults.set({ serverError: { count: 1, status: 500, method: "PATCH" } });
+    await expect(engine.stack.up({ onOutput: log.onOutput })).rejects.toThrow(
+      /PATCH \/v1\/webhooks\/endpoints\/[0-9a-f-]+ failed: 500/,
+    );
+    // The endpoint created before the failed PATCH was deleted again.
+    expect(polar.endpoints()).toEqual([]);
+    expect(polar.requests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual([
+      "GET /v1/webhooks/endpoints 200",
+      "POST /v1/webhooks/endpoints 201",
+      "PATCH /v1/webhooks/endpoints/{id} 500",
+      "DELETE /v1/webhooks/endpoints/{id} 204",
+    ]);
+
+    const result = await engine.stack.up({ onOutput: log.onOutput });
+    expect(result.summary.resourceChanges).toEqual({ create: 1, same: 1 });
+    expect(polar.endpoints().map((e) => [e.name, e.enabled])).toEqual([["quiet", false]]);
   });
 });

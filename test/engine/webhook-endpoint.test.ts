@@ -179,8 +179,17 @@ describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
       events: ["order.paid"],
       name: "ingress",
     };
-    // Back to the organization token's organization (a replace), then delete out of band.
-    await engine.stack.up({ onOutput: log.onOutput });
+    // Back to the organization token's organization: the organization token cannot see the
+    // endpoint in the other organization, so this is a replace, and deleting the old endpoint
+    // needs the token it was made with (a move between organizations).
+    await engine.stack.setConfig("polar:previousAccessToken", {
+      value: polar.userToken,
+      secret: true,
+    });
+    const moved = await engine.stack.up({ onOutput: log.onOutput });
+    expect(moved.summary.resourceChanges).toEqual({ replace: 1, same: 1 });
+    await engine.stack.removeConfig("polar:previousAccessToken");
+    expect(polar.endpoints().map((e) => e.organization_id)).toEqual([polar.organizationId]);
     const [before] = polar.endpoints();
     polar.deleteEndpointOutOfBand(before.id);
 

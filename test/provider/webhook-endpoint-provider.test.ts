@@ -1,7 +1,11 @@
 // The provider object called directly (as the provider host would), against the Polar emulator:
 // the paths the engine tests do not reach cheaply.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { webhookEndpointProvider, type WebhookEndpointInputs } from "../../providers/polar";
+import {
+  POLAR_DEFAULT_API_VERSION,
+  webhookEndpointProvider,
+  type WebhookEndpointInputs,
+} from "../../providers/polar";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
 
 let polar: PolarEmulator;
@@ -11,6 +15,7 @@ beforeAll(async () => {
   polar = await startPolarEmulator();
 });
 afterEach(() => {
+  polar.faults.clear();
   process.env = { ...savedEnv };
   delete (globalThis as Record<string, unknown>).__polarWebhooksProviderSettings;
   for (const e of polar.endpoints()) polar.deleteEndpointOutOfBand(e.id);
@@ -150,5 +155,89 @@ describe("webhookEndpointProvider", () => {
     ).rejects.toThrow(
       'polar:server is "staging"; use "sandbox" or "production" (pulumi config set polar:server sandbox).',
     );
+  });
+});
+
+describe("webhookEndpointProvider: create stays transactional", () => {
+  it("deletes the endpoint it created when the follow-up PATCH fails, and rethrows", async () => {
+    useToken(polar.organizationToken);
+    polar.faults.set({ serverError: { count: 1, status: 500, method: "PATCH" } });
+    await expect(webhookEndpointProvider.create(inputs({ enabled: false }))).rejects.toMatchObject({
+      status: 500,
+      method: "PATCH",
+    });
+    expect(polar.endpoints()).toEqual([]);
+  });
+
+  it("says which endpoint may remain when even the delete fails", async () => {
+    useToken(polar.organizationToken);
+    // The PATCH and the DELETE after it fail; the list and the POST before them do not.
+    polar.faults.set({
+      serverError: { count: 2, status: 500, path: "/v1/webhooks/endpoints/{id}" },
+    });
+    const error = await webhookEndpointProvider
+      .create(inputs({ enabled: false, name: "stuck" }))
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
+    const [left] = polar.endpoints();
+    expect(left?.name).toBe("stuck");
+    expect(error?.message).toBe(
+      `Polar API PATCH /v1/webhooks/endpoints/${left.id} failed: 500. The endpoint just created, ${left.id}, could not be deleted either (Polar API DELETE /v1/webhooks/endpoints/${left.id} failed: 500): it may remain in Polar, enabled, with a secret Pulumi does not know. Delete it in the Polar dashboard (Settings → Webhooks) or with DELETE /v1/webhooks/endpoints/${left.id}, then run \`pulumi up\` again.`,
+    );
+  });
+});
+
+describe("webhookEndpointProvider: secret rotation", () => {
+  it("resets once when the answer is lost, and keeps the original as previousSecret", async () => {
+    useToken(polar.organizationToken);
+    const created = await webhookEndpointProvider.create(inputs());
+    polar.resetRequests();
+    polar.faults.set({
+      commitThenDrop: { count: 1, method: "PATCH", path: "/v1/webhooks/endpoints/{id}/secret" },
+    });
+    const updated = await webhookEndpointProvider.update(
+      created.id,
+      created.outs!,
+      inputs({ secretRotation: "2026-11" }),
+    );
+    expect(polar.requests.filter((r) => r.route?.endsWith("/secret"))).toHaveLength(1);
+    expect(updated.outs!.previousSecret).toBe(created.outs!.secret);
+    expect(updated.outs!.secret).toBe(polar.getEndpoint(created.id)?.secret);
+    expect(updated.outs!.secret).not.toBe(created.outs!.secret);
+  });
+});
+
+describe("webhookEndpointProvider: removing apiVersion", () => {
+  it("PATCHes Polar's default back after a declared version is removed", async () => {
+    useToken(polar.organizationToken);
+    const created = await webhookEndpointProvider.create(inputs({ apiVersion: "2026-10" }));
+    expect(created.outs).toMatchObject({ apiVersion: "2026-10", apiVersionDeclared: true });
+    const diff = await webhookEndpointProvider.diff(created.id, created.outs!, inputs());
+    expect(diff.changes).toBe(true);
+    polar.resetRequests();
+    const updated = await webhookEndpointProvider.update(created.id, created.outs!, inputs());
+    expect(polar.requests.map((r) => [r.method, r.body])).toEqual([
+      ["PATCH", { api_version: POLAR_DEFAULT_API_VERSION }],
+    ]);
+    expect(updated.outs).toMatchObject({ apiVersion: "2026-04", apiVersionDeclared: false });
+  });
+
+  it("leaves an adopted endpoint's own version alone", async () => {
+    useToken(polar.organizationToken);
+    const existing = polar.insertEndpoint({
+      url: "https://example.com/hook",
+      events: ["order.paid"],
+      apiVersion: "2026-10",
+    });
+    const adopted = await webhookEndpointProvider.create(inputs({ adoptId: existing.id }));
+    expect(adopted.outs).toMatchObject({ apiVersion: "2026-10", apiVersionDeclared: false });
+    const diff = await webhookEndpointProvider.diff(
+      adopted.id,
+      adopted.outs!,
+      inputs({ adoptId: existing.id }),
+    );
+    expect(diff.changes).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ const policy: RetryPolicy = {
   maxDelayMs: 10_000,
   totalBudgetMs: 20_000,
 };
-const base = { method: "GET", retry: 1, elapsedMs: 0, random: 1, now: 0 };
+const base = { idempotent: true, retry: 1, elapsedMs: 0, random: 1, now: 0 };
 
 describe("retryDelayMs", () => {
   it("honours Retry-After in seconds for a 429", () => {
@@ -26,21 +26,20 @@ describe("retryDelayMs", () => {
     expect(retryDelayMs({ ...base, statusCode: 503, retry: 3, random: 0 }, policy)).toBe(200);
   });
 
-  it("retries connection resets and timeouts for idempotent methods", () => {
-    expect(retryDelayMs({ ...base, method: "PATCH", errorCode: "ECONNRESET" }, policy)).toBe(100);
-    expect(
-      retryDelayMs({ ...base, method: "DELETE", errorCode: "UND_ERR_HEADERS_TIMEOUT" }, policy),
-    ).toBe(100);
+  it("retries connection resets and timeouts for idempotent calls", () => {
+    expect(retryDelayMs({ ...base, errorCode: "ECONNRESET" }, policy)).toBe(100);
+    expect(retryDelayMs({ ...base, errorCode: "UND_ERR_HEADERS_TIMEOUT" }, policy)).toBe(100);
   });
 
-  it("retries a POST only on 429, since Polar may have committed it otherwise", () => {
-    expect(
-      retryDelayMs({ ...base, method: "POST", statusCode: 429, retryAfter: "1" }, policy),
-    ).toBe(1000);
-    expect(retryDelayMs({ ...base, method: "POST", statusCode: 503 }, policy)).toBeUndefined();
-    expect(
-      retryDelayMs({ ...base, method: "POST", errorCode: "ECONNRESET" }, policy),
-    ).toBeUndefined();
+  it("retries a non-idempotent call (create, secret reset) only on 429, which was not processed", () => {
+    const once = { ...base, idempotent: false };
+    expect(retryDelayMs({ ...once, statusCode: 429, retryAfter: "1" }, policy)).toBe(1000);
+    for (const statusCode of [500, 502, 503, 504]) {
+      expect(retryDelayMs({ ...once, statusCode }, policy)).toBeUndefined();
+    }
+    for (const errorCode of ["ECONNRESET", "UND_ERR_SOCKET", "UND_ERR_HEADERS_TIMEOUT"]) {
+      expect(retryDelayMs({ ...once, errorCode }, policy)).toBeUndefined();
+    }
   });
 
   it("never retries other 4xx or unknown errors", () => {
