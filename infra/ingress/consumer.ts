@@ -42,7 +42,7 @@ export interface PolarEventConsumerArgs {
   readonly lagAlarmSeconds?: number;
 }
 
-/** The consumer's settings as `validateArgs` names them, or the problems. */
+/** Everything wrong with the `consumer` argument, named the way `validateArgs` names arguments. */
 export function consumerArgProblems(
   args: PolarEventConsumerArgs,
   queue: { readonly fifo: boolean; readonly timeoutSeconds: number },
