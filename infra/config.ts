@@ -3,7 +3,9 @@
  * mapped to the runtime's strings (structured values JSON-encoded) or already-parsed values, and throws one
  * `StackConfigError` listing every problem.
  */
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { checkConsumerEntry, ConsumerEntryError } from "../lambda";
 import {
   closestMatch,
   POLAR_API_VERSIONS,
@@ -11,6 +13,7 @@ import {
   type WebhookFormat,
 } from "../providers/polar";
 import {
+  CONSUMER_SETTING_KEYS,
   PROJECT_KEY_NAMES,
   PROJECT_KEYS,
   PROJECT_NAMESPACE,
@@ -21,6 +24,7 @@ import {
 } from "./config/keys";
 import { display, problem } from "./config/messages";
 import type { LogRetentionDays, QueueKind } from "./ingress/constants";
+import { CONSUMER_SETTINGS, consumerConflicts } from "./ingress/consumer-settings";
 
 export {
   POLAR_SERVERS,
@@ -30,7 +34,11 @@ export {
   type PolarServer,
 } from "./config/keys";
 
+/** The folder of Pulumi.yaml: `polar-webhooks:consumer` is relative to it. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
 const TOKEN_KEY = "polar:accessToken";
+const CONSUMER_KEY = `${PROJECT_NAMESPACE}:consumer`;
 const EXTRA_ENDPOINTS_KEY = `${PROJECT_NAMESPACE}:extraEndpoints`;
 
 export interface ExtraEndpointConfig {
@@ -54,6 +62,14 @@ export interface StackConfig {
   readonly extraEndpoints: readonly ExtraEndpointConfig[];
   readonly tags: Readonly<Record<string, string>>;
   readonly consumerTimeoutSeconds: number;
+  /** The consumer's entry file, relative to the project root, checked to exist and export `handler`. */
+  readonly consumer?: string;
+  /** Unset: the component's default (`CONSUMER_SETTINGS`). */
+  readonly consumerMemorySize?: number;
+  readonly consumerBatchSize?: number;
+  readonly consumerBatchingWindowSeconds?: number;
+  readonly consumerMaxConcurrency?: number;
+  readonly consumerLagAlarmSeconds?: number;
   readonly reservedConcurrency?: number;
   readonly logRetentionDays: LogRetentionDays;
   readonly adoptEndpointId?: string;
@@ -90,6 +106,12 @@ export interface ConfigSecrecy {
   readonly isSecret: (key: string) => boolean;
 }
 
+/** Checks that read files, kept out of the pure parse. */
+export interface ConfigChecks {
+  /** What is wrong with the consumer entry (relative to the project root), if anything. */
+  readonly consumerEntry?: (entry: string) => string | undefined;
+}
+
 /**
  * Keys of other namespaces are ignored; unknown `polar-webhooks:` keys are errors (a typo would be a silently
  * ignored setting). With `secrecy`, so are credentials set without `--secret`.
@@ -97,9 +119,11 @@ export interface ConfigSecrecy {
 export function parseStackConfig(
   raw: Readonly<Record<string, unknown>>,
   secrecy?: ConfigSecrecy,
+  checks: ConfigChecks = {},
 ): StackConfig {
   const problems: StackConfigProblem[] = [];
   const values: Record<string, unknown> = {};
+  const invalid = new Set<string>();
 
   for (const key of PROJECT_KEY_NAMES) {
     const spec = PROJECT_KEYS[key];
@@ -109,9 +133,11 @@ export function parseStackConfig(
     if (result.success) {
       values[key] = result.data;
     } else {
+      invalid.add(key);
       problems.push(problem(fullKey, value, result.error.issues, spec.allowed));
     }
   }
+  problems.push(...consumerProblems(values, invalid, checks));
 
   const server = serverSchema.safeParse(emptyToUndefined(raw[SERVER_KEY]));
   if (!server.success) {
@@ -142,7 +168,7 @@ export function parseStackConfig(
   return { server: server.data, ...values } as unknown as StackConfig;
 }
 
-/** The stack's config from the Pulumi runtime, parsed. */
+/** The stack's config from the Pulumi runtime, parsed, the consumer entry checked. */
 export function readStackConfig(): StackConfig {
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
@@ -150,7 +176,81 @@ export function readStackConfig(): StackConfig {
       raw[key] = value;
     }
   }
-  return parseStackConfig(raw, { stack: pulumi.getStack(), isSecret: isConfigSecret });
+  return parseStackConfig(
+    raw,
+    { stack: pulumi.getStack(), isSecret: isConfigSecret },
+    { consumerEntry: consumerEntryProblem },
+  );
+}
+
+/** The bundler's own checks, synchronous, before any resource is declared. */
+export function consumerEntryProblem(entry: string): string | undefined {
+  try {
+    checkConsumerEntry({ entry, cwd: PROJECT_ROOT });
+    return undefined;
+  } catch (error) {
+    if (error instanceof ConsumerEntryError) return `${error.entry} ${error.reason}`;
+    throw error;
+  }
+}
+
+/**
+ * Rules across keys: the consumer's settings need a consumer, must suit the queue (Lambda's rules), and the entry
+ * must be a module that exports `handler`. Keys that failed on their own are not judged again.
+ */
+function consumerProblems(
+  values: Readonly<Record<string, unknown>>,
+  invalid: ReadonlySet<string>,
+  checks: ConfigChecks,
+): StackConfigProblem[] {
+  const full = (key: string) => `${PROJECT_NAMESPACE}:${key}`;
+  const settingKeys = Object.keys(CONSUMER_SETTING_KEYS) as (keyof typeof CONSUMER_SETTING_KEYS)[];
+  const entry = values.consumer as string | undefined;
+  if (entry === undefined) {
+    if (invalid.has("consumer")) return [];
+    return settingKeys
+      .filter((key) => values[key] !== undefined)
+      .map((key) => ({
+        key: full(key),
+        message:
+          `${full(key)}: ${display(values[key])} is invalid; it applies only to a consumer; ` +
+          `set ${CONSUMER_KEY} to your consumer's entry file, or remove this key`,
+      }));
+  }
+  const problems: StackConfigProblem[] = [];
+  const entryProblem = checks.consumerEntry?.(entry);
+  if (entryProblem) {
+    problems.push({
+      key: CONSUMER_KEY,
+      message: `${CONSUMER_KEY}: ${display(entry)} is invalid; ${entryProblem}; ${PROJECT_KEYS.consumer.allowed}`,
+    });
+  }
+  const keyOf = {
+    timeoutSeconds: "consumerTimeoutSeconds",
+    queueKind: "queueKind",
+    batchSize: "consumerBatchSize",
+    batchingWindowSeconds: "consumerBatchingWindowSeconds",
+  } as const;
+  if (Object.values(keyOf).some((key) => invalid.has(key))) return problems;
+  const setting = (key: "consumerBatchSize" | "consumerBatchingWindowSeconds") =>
+    (values[key] as number | undefined) ?? CONSUMER_SETTINGS[CONSUMER_SETTING_KEYS[key]].default;
+  const conflicts = consumerConflicts(
+    {
+      fifo: values.queueKind === "fifo",
+      timeoutSeconds: values.consumerTimeoutSeconds as number,
+      batchSize: setting("consumerBatchSize"),
+      batchingWindowSeconds: setting("consumerBatchingWindowSeconds"),
+    },
+    (name) => full(keyOf[name]),
+  );
+  for (const conflict of conflicts) {
+    const key = keyOf[conflict.setting];
+    problems.push({
+      key: full(key),
+      message: `${full(key)}: ${display(values[key])} is invalid; must be ${conflict.detail}; ${PROJECT_KEYS[key].allowed}`,
+    });
+  }
+  return problems;
 }
 
 /** The engine copies the stack config into the default dynamic provider's inputs, stored in state. */

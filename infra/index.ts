@@ -2,9 +2,10 @@
  * The program: one stack = one environment. No cycle: the API exists first, the Polar endpoint is created with its
  * URL, and the secret Polar generates goes into the SSM parameter the receiver reads at run time.
  */
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { WebhookEndpoint } from "../providers/polar";
-import { readStackConfig, serverMismatchWarning } from "./config";
+import { PROJECT_ROOT, readStackConfig, serverMismatchWarning } from "./config";
 import { PolarWebhookIngress, type SigningSecrets } from "./ingress";
 
 const project = pulumi.getProject();
@@ -30,6 +31,18 @@ const ingress = new PolarWebhookIngress(`${project}-${stack}`, {
   path: settings.path,
   queueKind: settings.queueKind,
   consumerTimeoutSeconds: settings.consumerTimeoutSeconds,
+  ...(settings.consumer
+    ? {
+        consumer: {
+          entry: path.resolve(PROJECT_ROOT, settings.consumer),
+          memorySize: settings.consumerMemorySize,
+          batchSize: settings.consumerBatchSize,
+          batchingWindowSeconds: settings.consumerBatchingWindowSeconds,
+          maxConcurrency: settings.consumerMaxConcurrency,
+          lagAlarmSeconds: settings.consumerLagAlarmSeconds,
+        },
+      }
+    : {}),
   reservedConcurrency: settings.reservedConcurrency,
   logRetentionDays: settings.logRetentionDays,
   alarmEmail: settings.alarmEmail,
@@ -78,3 +91,7 @@ export const queueUrl = ingress.queue.url;
 export const queueArn = ingress.queue.arn;
 export const deadLetterQueueUrl = ingress.deadLetterQueue.url;
 export const secretParameterName = ingress.secretParameter.name;
+export const dashboardUrl = ingress.dashboardUrl;
+// Undefined (no output) without polar-webhooks:consumer.
+export const consumerFunctionName = ingress.consumer?.function.name;
+export const idempotencyTableName = ingress.consumer?.idempotencyTable.name;

@@ -1,11 +1,19 @@
 /**
- * `PolarWebhookIngress`: API Gateway HTTP API → verifying Lambda (secrets from SSM) → SQS + DLQ, with alarms.
- * Each concern is a function in ingress/ taking this component as parent, as awsx's components do.
+ * `PolarWebhookIngress`: API Gateway HTTP API → verifying Lambda (secrets from SSM) → SQS + DLQ → optional consumer
+ * Lambda, with alarms and a dashboard. Each concern is a function in ingress/ taking this component as parent, as
+ * awsx's components do.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAlarms } from "./ingress/alarms";
 import { createWebhookApi } from "./ingress/api";
+import {
+  consumerArgProblems,
+  createConsumer,
+  type Consumer,
+  type PolarEventConsumerArgs,
+} from "./ingress/consumer";
+import { createDashboard } from "./ingress/dashboard";
 import {
   CONSUMER_TIMEOUT_LIMITS,
   DEFAULT_CONSUMER_TIMEOUT_SECONDS,
@@ -18,13 +26,20 @@ import {
   type LogRetentionDays,
   type QueueKind,
 } from "./ingress/constants";
-import { MAX_NAME_LENGTH, secretParameterName, tightestOverflow } from "./ingress/names";
+import {
+  forbiddenMetricName,
+  MAX_NAME_LENGTH,
+  secretParameterName,
+  tightestOverflow,
+} from "./ingress/names";
 import { createQueues } from "./ingress/queues";
 import { createReceiver } from "./ingress/receiver";
 import { createSecretParameter, type SigningSecrets } from "./ingress/secret";
 
 export * from "./ingress/constants";
+export * from "./ingress/consumer-settings";
 export { ACCESS_LOG_FORMAT } from "./ingress/api";
+export type { Consumer, PolarEventConsumerArgs } from "./ingress/consumer";
 export { MAX_NAME_LENGTH } from "./ingress/names";
 export type { SigningSecrets } from "./ingress/secret";
 
@@ -35,8 +50,13 @@ export interface PolarWebhookIngressArgs {
   readonly path?: string;
   /** "standard" (default) or "fifo" (dedup on webhook-id for 5 min). */
   readonly queueKind?: QueueKind;
-  /** Timeout of the queue's consumer, in seconds; the visibility timeout is 6× this. Default 30. */
+  /**
+   * Timeout of the queue's consumer in seconds (the `consumer` Lambda's, at most 900, when there is one); the
+   * visibility timeout is 6× this. Default 30.
+   */
   readonly consumerTimeoutSeconds?: number;
+  /** A Lambda fed by the queue, with an idempotency table, alarms and a dashboard widget. Default: none. */
+  readonly consumer?: PolarEventConsumerArgs;
   /** Retention of the main queue. Default and maximum 14 days. */
   readonly messageRetentionSeconds?: number;
   /** Receives before a message moves to the DLQ. Default 5. */
@@ -95,6 +115,13 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
   };
   public readonly alarmTopic?: aws.sns.Topic;
   public readonly alarmSubscription?: aws.sns.TopicSubscription;
+  /** The consumer Lambda and what it needs, when `consumer` was given. */
+  public readonly consumer?: Consumer;
+  public readonly dashboard: aws.cloudwatch.Dashboard;
+  /** Counts the receiver's 503s by cause (enqueue, deadline, secret); shown on the dashboard. */
+  public readonly enqueueFailuresMetricFilter: aws.cloudwatch.LogMetricFilter;
+  /** The dashboard in the CloudWatch console. */
+  public readonly dashboardUrl: pulumi.Output<string>;
 
   constructor(
     name: string,
@@ -106,13 +133,16 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
     super("polar-webhooks:index:PolarWebhookIngress", name, {}, opts);
 
     const tags = { ...args.tags };
+    const fifo = args.queueKind === "fifo";
+    const consumerTimeoutSeconds = args.consumerTimeoutSeconds ?? DEFAULT_CONSUMER_TIMEOUT_SECONDS;
     const logRetentionDays = args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
     const parameterName = args.secretParameterName ?? secretParameterName(name);
     this.path = args.path ?? DEFAULT_WEBHOOK_PATH;
 
+    // One source of truth: the consumer's timeout sets the queue's visibility timeout.
     const queues = createQueues(name, this, {
-      fifo: args.queueKind === "fifo",
-      consumerTimeoutSeconds: args.consumerTimeoutSeconds ?? DEFAULT_CONSUMER_TIMEOUT_SECONDS,
+      fifo,
+      consumerTimeoutSeconds,
       messageRetentionSeconds: args.messageRetentionSeconds ?? FOURTEEN_DAYS_SECONDS,
       maxReceiveCount: args.maxReceiveCount ?? 5,
       tags,
@@ -177,6 +207,35 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
     this.forbiddenMetricFilter = alarms.forbiddenMetricFilter;
     this.alarms = alarms.alarms;
 
+    if (args.consumer) {
+      this.consumer = createConsumer(name, this, {
+        consumer: args.consumer,
+        queue: this.queue,
+        fifo,
+        timeoutSeconds: consumerTimeoutSeconds,
+        logRetentionDays,
+        alarmActions: this.alarmTopic ? [this.alarmTopic.arn] : [],
+        tags,
+      });
+    }
+
+    const dashboard = createDashboard(name, this, {
+      api: this.api,
+      stage: this.stage,
+      receiver: this.function,
+      receiverLogGroup: this.functionLogGroup,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      forbiddenMetricName: forbiddenMetricName(name),
+      consumer: this.consumer && {
+        function: this.consumer.function,
+        failedRecordsMetricName: this.consumer.failedRecordsMetricName,
+      },
+    });
+    this.dashboard = dashboard.dashboard;
+    this.enqueueFailuresMetricFilter = dashboard.enqueueFailuresMetricFilter;
+    this.dashboardUrl = dashboard.url;
+
     this.registerOutputs({
       url: this.url,
       queueUrl: this.queue.url,
@@ -187,6 +246,9 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
       apiId: this.api.id,
       secretParameterName: this.secretParameter.name,
       alarmTopicArn: this.alarmTopic?.arn,
+      consumerFunctionName: this.consumer?.function.name,
+      idempotencyTableName: this.consumer?.idempotencyTable.name,
+      dashboardUrl: this.dashboardUrl,
     });
   }
 
@@ -242,6 +304,14 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
     ) {
       problems.push(
         `[logRetentionDays] must be one of ${LOG_RETENTION_DAYS.join(", ")} (got ${args.logRetentionDays})`,
+      );
+    }
+    if (args.consumer) {
+      problems.push(
+        ...consumerArgProblems(args.consumer, {
+          fifo: args.queueKind === "fifo",
+          timeoutSeconds: args.consumerTimeoutSeconds ?? DEFAULT_CONSUMER_TIMEOUT_SECONDS,
+        }),
       );
     }
     if (problems.length > 0) {

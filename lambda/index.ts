@@ -12,8 +12,10 @@ export {
   MissingHeadersError,
   NoMatchingSignatureError,
   NotAPolarEventError,
+  OUTCOME,
   SecretUnavailableError,
   StaleTimestampError,
+  type Outcome,
 } from "./errors";
 export { startLocalReceiver, toApiGatewayEvent, type LocalReceiver } from "./local-server";
 export type { RequestLogEntry } from "./log";
@@ -51,6 +53,7 @@ export {
 } from "./consumer/event-source";
 export {
   buildConsumerBundle,
+  checkConsumerEntry,
   EXAMPLE_CONSUMER_ENTRY,
   type ConsumerBundle,
   type ConsumerBundleOptions,

@@ -2,6 +2,7 @@
  * Every project config key: its zod schema, whether the runtime hands it over JSON-encoded, and the sentence
  * saying what is allowed (the tail of every error message for that key).
  */
+import * as path from "node:path";
 import { z } from "zod";
 import {
   POLAR_API_VERSIONS,
@@ -20,6 +21,11 @@ import {
   QUEUE_KINDS,
   WEBHOOK_PATH_PATTERN,
 } from "../ingress/constants";
+import {
+  CONSUMER_SETTINGS,
+  LAMBDA_MAX_TIMEOUT_SECONDS,
+  type ConsumerSetting,
+} from "../ingress/consumer-settings";
 
 /** The project's config namespace (`name` in Pulumi.yaml). */
 export const PROJECT_NAMESPACE = "polar-webhooks";
@@ -86,6 +92,25 @@ const extraEndpointSchema = z
   .strict();
 
 const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+
+/** The keys that tune the consumer, each one of the component's `consumer` settings. */
+export const CONSUMER_SETTING_KEYS = {
+  consumerMemorySize: "memorySize",
+  consumerBatchSize: "batchSize",
+  consumerBatchingWindowSeconds: "batchingWindowSeconds",
+  consumerMaxConcurrency: "maxConcurrency",
+  consumerLagAlarmSeconds: "lagAlarmSeconds",
+} as const satisfies Record<string, ConsumerSetting>;
+
+/** Unset means the component's default, so that a key set without a consumer can be told apart. */
+function consumerSettingKey(setting: ConsumerSetting, what: string) {
+  const { min, max, default: byDefault } = CONSUMER_SETTINGS[setting];
+  return {
+    json: true,
+    allowed: `use a whole number ${what} from ${min} to ${max} (default ${byDefault})`,
+    schema: z.int().min(min).max(max).optional(),
+  } as const;
+}
 
 /**
  * One entry per project key: its schema (`json`: the runtime hands it over JSON-encoded), its default, and the
@@ -169,13 +194,46 @@ export const PROJECT_KEYS = {
     json: true,
     allowed:
       `use a whole number of seconds from ${CONSUMER_TIMEOUT_LIMITS.min} to ${CONSUMER_TIMEOUT_LIMITS.max} ` +
-      "(the queue's visibility timeout is 6 times this, at most 12 hours)",
+      `(the consumer's timeout, at most ${LAMBDA_MAX_TIMEOUT_SECONDS} with ${PROJECT_NAMESPACE}:consumer; ` +
+      "the queue's visibility timeout is 6 times this, at most 12 hours)",
     schema: z
       .int()
       .min(CONSUMER_TIMEOUT_LIMITS.min)
       .max(CONSUMER_TIMEOUT_LIMITS.max)
       .default(DEFAULT_CONSUMER_TIMEOUT_SECONDS),
   },
+  consumer: {
+    json: false,
+    allowed:
+      "use the path of your consumer module relative to the project root (the folder of Pulumi.yaml), " +
+      'a file that exports handler = createPolarEventConsumer({ … }), e.g. "lambda/consumer/example.ts", ' +
+      "or leave it unset for no consumer",
+    schema: z
+      .string()
+      .trim()
+      .min(1)
+      .refine((entry) => !path.isAbsolute(entry) && !entry.startsWith("~"), {
+        error: "is not relative to the project root",
+      })
+      .optional(),
+  },
+  consumerMemorySize: consumerSettingKey("memorySize", "of MB"),
+  consumerBatchSize: consumerSettingKey(
+    "batchSize",
+    "of records per invocation (a FIFO queue takes at most 10; above 10 needs a batching window)",
+  ),
+  consumerBatchingWindowSeconds: consumerSettingKey(
+    "batchingWindowSeconds",
+    "of seconds to gather records (standard queues only)",
+  ),
+  consumerMaxConcurrency: consumerSettingKey(
+    "maxConcurrency",
+    "of concurrent consumer invocations",
+  ),
+  consumerLagAlarmSeconds: consumerSettingKey(
+    "lagAlarmSeconds",
+    "of seconds the oldest queued message may wait before the alarm",
+  ),
   reservedConcurrency: {
     json: true,
     allowed: "use a whole number from 1 to 1000, or leave it unset for unreserved concurrency",

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Tags } from "./constants";
+import { METRIC_NAMESPACE, type Tags } from "./constants";
 import { forbiddenMetricName } from "./names";
 
 export interface AlarmsArgs {
@@ -58,8 +58,6 @@ export function metricAlarm(
   );
 }
 
-const FORBIDDEN_NAMESPACE = "PolarWebhooks";
-
 /** The DLQ, Lambda error, API 5xx and 403-spike alarms, optionally mailed; children of `parent`. */
 export function createAlarms(name: string, parent: pulumi.Resource, args: AlarmsArgs): Alarms {
   const { tags } = args;
@@ -87,7 +85,7 @@ export function createAlarms(name: string, parent: pulumi.Resource, args: Alarms
       logGroupName: args.accessLogGroup.name,
       pattern: "{ $.status = 403 }",
       metricTransformation: {
-        namespace: FORBIDDEN_NAMESPACE,
+        namespace: METRIC_NAMESPACE,
         name: metricName,
         value: "1",
         unit: "Count",
@@ -138,7 +136,7 @@ export function createAlarms(name: string, parent: pulumi.Resource, args: Alarms
         "forbidden-spike",
         "Many Polar webhook requests failed signature verification (403): wrong secret or probing",
         {
-          namespace: FORBIDDEN_NAMESPACE,
+          namespace: METRIC_NAMESPACE,
           metricName,
           statistic: "Sum",
           threshold: args.forbiddenThreshold,

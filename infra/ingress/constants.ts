@@ -19,6 +19,8 @@ export const VISIBILITY_TIMEOUT_FACTOR = 6;
 export const CONSUMER_TIMEOUT_LIMITS = { min: 1, max: 43_200 / VISIBILITY_TIMEOUT_FACTOR } as const;
 /** SQS's maximum: Polar's own retries stop after ~30 min, so the queue is the buffer. */
 export const FOURTEEN_DAYS_SECONDS = 14 * 24 * 60 * 60;
+/** The CloudWatch namespace of the metrics this component derives from its logs. */
+export const METRIC_NAMESPACE = "PolarWebhooks";
 
 /** The kinds of resources this component creates that take `tags` (the others are sub-resources without tags). */
 export const TAGGED_RESOURCE_TYPES = [
@@ -26,7 +28,9 @@ export const TAGGED_RESOURCE_TYPES = [
   "aws:apigatewayv2/stage:Stage",
   "aws:cloudwatch/logGroup:LogGroup",
   "aws:cloudwatch/metricAlarm:MetricAlarm",
+  "aws:dynamodb/table:Table",
   "aws:iam/role:Role",
+  "aws:lambda/eventSourceMapping:EventSourceMapping",
   "aws:lambda/function:Function",
   "aws:sns/topic:Topic",
   "aws:sqs/queue:Queue",

@@ -8,6 +8,13 @@ export const lambdaLogGroupName = (functionName: string) => `/aws/lambda/${funct
 export const accessLogGroupName = (name: string) => `/aws/apigateway/${name}`;
 export const secretParameterName = (name: string) => `/${name}/webhook-secrets`;
 export const forbiddenMetricName = (name: string) => `${name}-forbidden`;
+export const enqueueFailuresMetricName = (name: string) => `${name}-enqueue-failures`;
+export const consumerFunctionName = (name: string) => `${name}-consumer`;
+/** Explicit (not auto-named): `<name>-consumer-role-` + 7 characters would lower the longest name to 43. */
+export const consumerRoleName = (name: string) => `${name}-consumer`;
+export const failedRecordsMetricName = (name: string) => `${name}-consumer-failed-records`;
+export const idempotencyTableName = (name: string) => `${name}-idempotency`;
+export const dashboardName = (name: string) => name;
 
 export interface DerivedName {
   readonly what: string;
@@ -35,10 +42,23 @@ export const DERIVED_NAMES: readonly DerivedName[] = [
   { what: "Lambda permission statement id", limit: 100, derive: (n) => autonamed(`${n}-invoke`) },
   { what: "HTTP API name", limit: 128, derive: (n) => autonamed(`${n}-api`) },
   { what: "access log group name", limit: 512, derive: accessLogGroupName },
-  { what: "metric filter name", limit: 512, derive: (n) => autonamed(`${n}-forbidden`) },
-  { what: "CloudWatch metric name", limit: 255, derive: forbiddenMetricName },
-  { what: "alarm name", limit: 255, derive: (n) => autonamed(`${n}-forbidden-spike`) },
+  {
+    what: "metric filter name",
+    limit: 512,
+    derive: (n) => autonamed(`${n}-consumer-failed-records`),
+  },
+  { what: "CloudWatch metric name", limit: 255, derive: failedRecordsMetricName },
+  { what: "alarm name", limit: 255, derive: (n) => autonamed(`${n}-consumer-failed-records`) },
   { what: "SNS topic name", limit: 256, derive: (n) => autonamed(`${n}-alarms`) },
+  { what: "consumer Lambda function name", limit: 64, derive: consumerFunctionName },
+  { what: "consumer IAM role name", limit: 64, derive: consumerRoleName },
+  {
+    what: "consumer IAM role policy name",
+    limit: 128,
+    derive: (n) => autonamed(`${n}-consumer-policy`),
+  },
+  { what: "DynamoDB table name", limit: 255, derive: idempotencyTableName },
+  { what: "CloudWatch dashboard name", limit: 255, derive: dashboardName },
 ];
 
 /** The longest component name whose derived names all fit. */

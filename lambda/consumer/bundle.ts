@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { build, type BuildFailure, type Plugin } from "esbuild";
+import { build, buildSync, type BuildFailure, type Plugin, type StdinOptions } from "esbuild";
 import { ConsumerEntryError } from "./errors";
 
 export interface ConsumerBundleOptions {
@@ -82,19 +82,11 @@ const lambdaSourcesArePure: Plugin = {
 };
 
 export async function buildConsumerBundle(options: ConsumerBundleOptions): Promise<ConsumerBundle> {
-  const entry = path.resolve(options.cwd ?? process.cwd(), options.entry);
-  if (!fs.existsSync(entry) || !fs.statSync(entry).isFile()) {
-    throw new ConsumerEntryError(`consumer entry ${entry} does not exist (or is not a file)`);
-  }
+  const entry = existingEntry(options);
   let result;
   try {
     result = await build({
-      stdin: {
-        contents: `export { handler } from ${JSON.stringify(`./${path.basename(entry)}`)};\n`,
-        resolveDir: path.dirname(entry),
-        sourcefile: "consumer-entry.js",
-        loader: "js",
-      },
+      stdin: handlerOf(entry),
       bundle: true,
       platform: "node",
       format: "cjs",
@@ -114,7 +106,7 @@ export async function buildConsumerBundle(options: ConsumerBundleOptions): Promi
   }
   const output = result.outputFiles[0];
   if (!output) {
-    throw new ConsumerEntryError(`esbuild produced no output for consumer entry ${entry}`);
+    throw entryProblem(entry, "produced no output from esbuild");
   }
   const code = output.text;
   const metaOutput = Object.values(result.metafile.outputs)[0];
@@ -135,20 +127,69 @@ export async function buildConsumerBundle(options: ConsumerBundleOptions): Promi
   };
 }
 
+/**
+ * What `buildConsumerBundle` checks before it bundles, synchronously and in milliseconds (the Pulumi
+ * program runs it before it declares any resource): the file exists, it compiles, its relative
+ * imports resolve, and it exports `handler`. Packages are not opened (a missing one still fails the
+ * bundle). Returns the absolute path of the entry.
+ */
+export function checkConsumerEntry(options: Pick<ConsumerBundleOptions, "entry" | "cwd">): string {
+  const entry = existingEntry(options);
+  try {
+    buildSync({
+      stdin: handlerOf(entry),
+      bundle: true,
+      packages: "external",
+      platform: "node",
+      format: "cjs",
+      target: "node22",
+      write: false,
+      logLevel: "silent",
+    });
+  } catch (error) {
+    throw entryError(entry, error);
+  }
+  return entry;
+}
+
+function existingEntry(options: Pick<ConsumerBundleOptions, "entry" | "cwd">): string {
+  const entry = path.resolve(options.cwd ?? process.cwd(), options.entry);
+  if (!fs.existsSync(entry) || !fs.statSync(entry).isFile()) {
+    throw entryProblem(entry, "does not exist (or is not a file)");
+  }
+  return entry;
+}
+
+/** Only `handler` is re-exported, so esbuild itself reports an entry without it. */
+function handlerOf(entry: string): StdinOptions {
+  return {
+    contents: `export { handler } from ${JSON.stringify(`./${path.basename(entry)}`)};\n`,
+    resolveDir: path.dirname(entry),
+    sourcefile: "consumer-entry.js",
+    loader: "js",
+  };
+}
+
+function entryProblem(entry: string, reason: string, cause?: unknown): ConsumerEntryError {
+  return new ConsumerEntryError(`consumer entry ${entry} ${reason}`, {
+    entry,
+    reason,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
 function entryError(entry: string, error: unknown): ConsumerEntryError {
   const messages = (error as Partial<BuildFailure>).errors ?? [];
   if (messages.some((m) => m.text.includes("No matching export") && m.text.includes('"handler"'))) {
-    return new ConsumerEntryError(
-      `consumer entry ${entry} does not export "handler" (export const handler = createPolarEventConsumer({ … }))`,
-      { cause: error },
+    return entryProblem(
+      entry,
+      'does not export "handler" (export const handler = createPolarEventConsumer({ … }))',
+      error,
     );
   }
   const details = messages
     .slice(0, 3)
     .map((m) => (m.location ? `${m.location.file}:${m.location.line}: ${m.text}` : m.text))
     .join("; ");
-  return new ConsumerEntryError(
-    `consumer entry ${entry} could not be bundled: ${details || String(error)}`,
-    { cause: error },
-  );
+  return entryProblem(entry, `could not be bundled: ${details || String(error)}`, error);
 }

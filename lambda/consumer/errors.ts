@@ -22,10 +22,22 @@ export class MalformedRecordError extends Error {
   }
 }
 
+export interface ConsumerEntryErrorOptions extends ErrorOptions {
+  /** Absolute path of the entry. */
+  readonly entry?: string;
+  /** What is wrong with it, without the path (e.g. `does not export "handler" …`). */
+  readonly reason?: string;
+}
+
 /** The consumer entry file given to `buildConsumerBundle` cannot be bundled as a Lambda handler. */
 export class ConsumerEntryError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  readonly entry?: string;
+  readonly reason?: string;
+
+  constructor(message: string, options?: ConsumerEntryErrorOptions) {
     super(message, options);
     this.name = "ConsumerEntryError";
+    this.entry = options?.entry;
+    this.reason = options?.reason;
   }
 }

@@ -100,7 +100,10 @@ describe("Artifact: consumer bundle", () => {
   it("names the entry when it does not exist, does not export handler, or does not compile", async () => {
     const missing = path.join(os.tmpdir(), "no-such-consumer.ts");
     await expect(buildConsumerBundle({ entry: missing })).rejects.toThrow(
-      new ConsumerEntryError(`consumer entry ${missing} does not exist (or is not a file)`),
+      new ConsumerEntryError(`consumer entry ${missing} does not exist (or is not a file)`, {
+        entry: missing,
+        reason: "does not exist (or is not a file)",
+      }),
     );
     const noHandler = entryFile(
       "no-handler.ts",

@@ -1,7 +1,10 @@
 // PolarWebhookIngress used on its own (as another program would), with the options the example stacks leave at
-// their defaults: a customer-managed KMS key, a custom path, explicit code, plain (non-secret) signing secrets.
+// their defaults: a customer-managed KMS key, a custom path, explicit code, plain (non-secret) signing secrets, and
+// no consumer.
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { dashboardUrl, regionOfArn } from "../../infra/ingress/dashboard";
+import { describeDashboard } from "./dashboard-graph";
 import {
   ACCOUNT,
   API_ENDPOINT,
@@ -9,6 +12,7 @@ import {
   installMocks,
   isSecretWrapper,
   named,
+  ofType,
   one,
   REGION,
   settle,
@@ -22,6 +26,8 @@ const PARAMETER_ARN = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${PARAMETER_NAM
 
 let harness: Harness;
 let url: string;
+let consoleUrl: string;
+let consumer: unknown;
 
 beforeAll(async () => {
   // Prepare
@@ -47,6 +53,8 @@ beforeAll(async () => {
     forbiddenAlarmThreshold: 50,
   });
   url = await valueOf(ingress.url);
+  consoleUrl = await valueOf(ingress.dashboardUrl);
+  consumer = ingress.consumer;
   expect(await pulumi.isSecret(ingress.secretParameter.value)).toBe(true);
   await settle();
 });
@@ -119,8 +127,56 @@ describe("Class: PolarWebhookIngress", () => {
     ).toBe(50);
   });
 
+  it("declares no consumer, idempotency table, trigger or consumer alarm without [consumer]", () => {
+    expect(consumer).toBeUndefined();
+    expect(ofType(harness, "aws:dynamodb/table:Table")).toEqual([]);
+    expect(ofType(harness, "aws:lambda/eventSourceMapping:EventSourceMapping")).toEqual([]);
+    expect(ofType(harness, "aws:lambda/function:Function").map((f) => f.name)).toEqual([
+      "hooks-receiver",
+    ]);
+    expect(ofType(harness, "aws:iam/role:Role").map((r) => r.name)).toEqual(["hooks-role"]);
+    expect(
+      ofType(harness, "aws:cloudwatch/metricAlarm:MetricAlarm")
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual([
+      "hooks-api-5xx",
+      "hooks-dlq-not-empty",
+      "hooks-forbidden-spike",
+      "hooks-receiver-errors",
+    ]);
+    expect(
+      ofType(harness, "aws:cloudwatch/logMetricFilter:LogMetricFilter")
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual(["hooks-enqueue-failures", "hooks-forbidden"]);
+  });
+
+  it("links its dashboard in the console of the queue's region", () => {
+    expect(consoleUrl).toBe(
+      `https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards:name=hooks`,
+    );
+  });
+
   it("leaves tags empty when none are given", () => {
     expect(one(harness, "aws:lambda/function:Function").inputs.tags).toEqual({});
     expect(one(harness, "aws:ssm/parameter:Parameter").inputs.tags).toEqual({});
+  });
+});
+
+describeDashboard(() => harness, { prefix: "hooks", consumer: false });
+
+describe("Function: regionOfArn", () => {
+  it("reads the region of an ARN and refuses a string without one", () => {
+    expect(regionOfArn("arn:aws:sqs:us-east-2:123456789012:q")).toBe("us-east-2");
+    expect(() => regionOfArn("not-an-arn")).toThrowError("no region in ARN not-an-arn");
+  });
+});
+
+describe("Function: dashboardUrl", () => {
+  it("puts the region in the host and the query, and the encoded name in the fragment", () => {
+    expect(dashboardUrl("ap-south-1", "a b")).toBe(
+      "https://ap-south-1.console.aws.amazon.com/cloudwatch/home?region=ap-south-1#dashboards:name=a%20b",
+    );
   });
 });

@@ -34,6 +34,12 @@ describe("Function: parseStackConfig", () => {
       extraEndpoints: [],
       tags: {},
       consumerTimeoutSeconds: 30,
+      consumer: undefined,
+      consumerMemorySize: undefined,
+      consumerBatchSize: undefined,
+      consumerBatchingWindowSeconds: undefined,
+      consumerMaxConcurrency: undefined,
+      consumerLagAlarmSeconds: undefined,
       reservedConcurrency: undefined,
       logRetentionDays: 30,
       adoptEndpointId: undefined,
@@ -186,12 +192,12 @@ describe("Function: parseStackConfig", () => {
     [
       "consumerTimeoutSeconds above 12 h / 6",
       { "polar-webhooks:consumerTimeoutSeconds": "7201" },
-      "polar-webhooks:consumerTimeoutSeconds: 7201 is invalid; use a whole number of seconds from 1 to 7200 (the queue's visibility timeout is 6 times this, at most 12 hours)",
+      "polar-webhooks:consumerTimeoutSeconds: 7201 is invalid; use a whole number of seconds from 1 to 7200 (the consumer's timeout, at most 900 with polar-webhooks:consumer; the queue's visibility timeout is 6 times this, at most 12 hours)",
     ],
     [
       "consumerTimeoutSeconds fractional",
       { "polar-webhooks:consumerTimeoutSeconds": "2.5" },
-      "polar-webhooks:consumerTimeoutSeconds: 2.5 is invalid; use a whole number of seconds from 1 to 7200 (the queue's visibility timeout is 6 times this, at most 12 hours)",
+      "polar-webhooks:consumerTimeoutSeconds: 2.5 is invalid; use a whole number of seconds from 1 to 7200 (the consumer's timeout, at most 900 with polar-webhooks:consumer; the queue's visibility timeout is 6 times this, at most 12 hours)",
     ],
     [
       "reservedConcurrency 0 (would disable the function)",
@@ -226,7 +232,7 @@ describe("Function: parseStackConfig", () => {
     [
       "unknown project key",
       { "polar-webhooks:evnts": '["order.paid"]' },
-      'polar-webhooks:evnts: ["order.paid"] is invalid; unknown key (did you mean polar-webhooks:events?); known keys: polar-webhooks:events, polar-webhooks:path, polar-webhooks:queueKind, polar-webhooks:alarmEmail, polar-webhooks:secretRotation, polar-webhooks:extraEndpoints, polar-webhooks:tags, polar-webhooks:consumerTimeoutSeconds, polar-webhooks:reservedConcurrency, polar-webhooks:logRetentionDays, polar-webhooks:adoptEndpointId, polar-webhooks:apiVersion, polar-webhooks:organizationId, polar:server',
+      'polar-webhooks:evnts: ["order.paid"] is invalid; unknown key (did you mean polar-webhooks:events?); known keys: polar-webhooks:events, polar-webhooks:path, polar-webhooks:queueKind, polar-webhooks:alarmEmail, polar-webhooks:secretRotation, polar-webhooks:extraEndpoints, polar-webhooks:tags, polar-webhooks:consumerTimeoutSeconds, polar-webhooks:consumer, polar-webhooks:consumerMemorySize, polar-webhooks:consumerBatchSize, polar-webhooks:consumerBatchingWindowSeconds, polar-webhooks:consumerMaxConcurrency, polar-webhooks:consumerLagAlarmSeconds, polar-webhooks:reservedConcurrency, polar-webhooks:logRetentionDays, polar-webhooks:adoptEndpointId, polar-webhooks:apiVersion, polar-webhooks:organizationId, polar:server',
     ],
   ])("rejects %s with the key, the value and what is allowed", (_case, extra, message) => {
     expect(problemsOf(extra)).toEqual([message]);
@@ -267,6 +273,7 @@ describe("Function: parseStackConfig", () => {
   it("accepts both example stack files as the runtime hands them over", () => {
     expect(parseStackConfig(toRuntimeConfig(readStackFile("dev")))).toMatchObject({
       server: "sandbox",
+      consumer: "lambda/consumer/example.ts",
       queueKind: "standard",
       logRetentionDays: 14,
       alarmEmail: undefined,
@@ -276,6 +283,8 @@ describe("Function: parseStackConfig", () => {
       server: "production",
       queueKind: "fifo",
       consumerTimeoutSeconds: 60,
+      consumer: "lambda/consumer/example.ts",
+      consumerMaxConcurrency: 20,
       reservedConcurrency: 20,
       logRetentionDays: 90,
       alarmEmail: "ops@example.com",

@@ -17,6 +17,8 @@ import {
   valueOf,
   type Harness,
 } from "./support";
+import { describeConsumerGraph } from "./consumer-graph";
+import { describeDashboard } from "./dashboard-graph";
 import { expectedUrns } from "./urns";
 
 const STACK = "dev";
@@ -36,6 +38,7 @@ const ACCESS_LOG_GROUP = `/aws/apigateway/${PREFIX}`;
 const WEBHOOK_URL = `${API_ENDPOINT}/polar/webhooks`;
 const DEV_EVENTS = [
   "checkout.updated",
+  "order.created",
   "order.paid",
   "order.refunded",
   "subscription.active",
@@ -60,10 +63,13 @@ beforeAll(async () => {
 });
 
 describe("Program: dev stack (Polar sandbox)", () => {
-  it("exports exactly the six stack outputs, resolved", async () => {
+  it("exports exactly the nine stack outputs, resolved", async () => {
     expect(Object.keys(program).sort()).toEqual([
+      "consumerFunctionName",
+      "dashboardUrl",
       "deadLetterQueueUrl",
       "endpointId",
+      "idempotencyTableName",
       "queueArn",
       "queueUrl",
       "secretParameterName",
@@ -75,6 +81,11 @@ describe("Program: dev stack (Polar sandbox)", () => {
     expect(await valueOf(program.queueArn)).toBe(QUEUE_ARN);
     expect(await valueOf(program.deadLetterQueueUrl)).toBe(DLQ_URL);
     expect(await valueOf(program.secretParameterName)).toBe(PARAMETER_NAME);
+    expect(await valueOf(program.consumerFunctionName!)).toBe(`${PREFIX}-consumer`);
+    expect(await valueOf(program.idempotencyTableName!)).toBe(`${PREFIX}-idempotency`);
+    expect(await valueOf(program.dashboardUrl)).toBe(
+      `https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards:name=${PREFIX}`,
+    );
   });
 
   it("declares exactly these resources and calls no provider functions", () => {
@@ -85,17 +96,20 @@ describe("Program: dev stack (Polar sandbox)", () => {
       "aws:sqs/queue:Queue": 2,
       "aws:sqs/redrivePolicy:RedrivePolicy": 1,
       "aws:ssm/parameter:Parameter": 1,
-      "aws:iam/role:Role": 1,
-      "aws:iam/rolePolicy:RolePolicy": 2,
-      "aws:cloudwatch/logGroup:LogGroup": 2,
-      "aws:lambda/function:Function": 1,
+      "aws:iam/role:Role": 2,
+      "aws:iam/rolePolicy:RolePolicy": 3,
+      "aws:cloudwatch/logGroup:LogGroup": 3,
+      "aws:lambda/function:Function": 2,
+      "aws:lambda/eventSourceMapping:EventSourceMapping": 1,
+      "aws:dynamodb/table:Table": 1,
+      "aws:cloudwatch/dashboard:Dashboard": 1,
       "aws:apigatewayv2/api:Api": 1,
       "aws:apigatewayv2/integration:Integration": 1,
       "aws:apigatewayv2/route:Route": 1,
       "aws:apigatewayv2/stage:Stage": 1,
       "aws:lambda/permission:Permission": 1,
-      "aws:cloudwatch/logMetricFilter:LogMetricFilter": 1,
-      "aws:cloudwatch/metricAlarm:MetricAlarm": 4,
+      "aws:cloudwatch/logMetricFilter:LogMetricFilter": 3,
+      "aws:cloudwatch/metricAlarm:MetricAlarm": 7,
       [ENDPOINT_TYPE]: 1,
     });
     expect(harness.invokes).toEqual([]);
@@ -146,8 +160,8 @@ describe("Program: dev stack (Polar sandbox)", () => {
   });
 
   it("runs the receiver bundle on Node 22 arm64 with the queue URL and the parameter name, never the secret", async () => {
-    const fn = one(harness, "aws:lambda/function:Function");
-    const role = one(harness, "aws:iam/role:Role");
+    const fn = named(harness, "aws:lambda/function:Function", FUNCTION_NAME);
+    const role = named(harness, "aws:iam/role:Role", `${PREFIX}-role`);
     expect(fn.inputs).toMatchObject({
       name: FUNCTION_NAME,
       runtime: "nodejs22.x",
@@ -181,7 +195,7 @@ describe("Program: dev stack (Polar sandbox)", () => {
   });
 
   it("scopes every IAM statement to this component's ARNs (no * resource)", () => {
-    const role = one(harness, "aws:iam/role:Role");
+    const role = named(harness, "aws:iam/role:Role", `${PREFIX}-role`);
     expect(JSON.parse(role.inputs.assumeRolePolicy)).toEqual({
       Version: "2012-10-17",
       Statement: [
@@ -193,8 +207,14 @@ describe("Program: dev stack (Polar sandbox)", () => {
       ],
     });
     const policies = ofType(harness, "aws:iam/rolePolicy:RolePolicy");
-    expect(policies.map((p) => p.inputs.role)).toEqual([role.id, role.id]);
-    const byName = Object.fromEntries(policies.map((p) => [p.name, JSON.parse(p.inputs.policy)]));
+    const receiverPolicies = policies.filter((p) => p.inputs.role === role.id);
+    expect(receiverPolicies.map((p) => p.name).sort()).toEqual([
+      `${PREFIX}-policy`,
+      `${PREFIX}-secrets-policy`,
+    ]);
+    const byName = Object.fromEntries(
+      receiverPolicies.map((p) => [p.name, JSON.parse(p.inputs.policy)]),
+    );
     expect(byName).toEqual({
       [`${PREFIX}-policy`]: {
         Version: "2012-10-17",
@@ -289,7 +309,11 @@ describe("Program: dev stack (Polar sandbox)", () => {
   });
 
   it("alarms on the DLQ, Lambda errors, API 5xx and a spike of 403s, without actions when no email is set", () => {
-    const filter = one(harness, "aws:cloudwatch/logMetricFilter:LogMetricFilter");
+    const filter = named(
+      harness,
+      "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+      `${PREFIX}-forbidden`,
+    );
     expect(filter.inputs).toEqual({
       logGroupName: ACCESS_LOG_GROUP,
       pattern: "{ $.status = 403 }",
@@ -300,21 +324,25 @@ describe("Program: dev stack (Polar sandbox)", () => {
         unit: "Count",
       },
     });
+    // The consumer's alarms: test/infra/consumer-graph.ts.
+    const receiverAlarms = ["dlq-not-empty", "receiver-errors", "api-5xx", "forbidden-spike"];
     const alarms = Object.fromEntries(
-      ofType(harness, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => [
-        a.name,
-        {
-          namespace: a.inputs.namespace,
-          metricName: a.inputs.metricName,
-          dimensions: a.inputs.dimensions,
-          statistic: a.inputs.statistic,
-          comparisonOperator: a.inputs.comparisonOperator,
-          threshold: a.inputs.threshold,
-          period: a.inputs.period,
-          alarmActions: a.inputs.alarmActions,
-          okActions: a.inputs.okActions,
-        },
-      ]),
+      ofType(harness, "aws:cloudwatch/metricAlarm:MetricAlarm")
+        .filter((a) => receiverAlarms.includes(a.name.slice(PREFIX.length + 1)))
+        .map((a) => [
+          a.name,
+          {
+            namespace: a.inputs.namespace,
+            metricName: a.inputs.metricName,
+            dimensions: a.inputs.dimensions,
+            statistic: a.inputs.statistic,
+            comparisonOperator: a.inputs.comparisonOperator,
+            threshold: a.inputs.threshold,
+            period: a.inputs.period,
+            alarmActions: a.inputs.alarmActions,
+            okActions: a.inputs.okActions,
+          },
+        ]),
     );
     const common = {
       comparisonOperator: "GreaterThanThreshold",
@@ -368,12 +396,13 @@ describe("Program: dev stack (Polar sandbox)", () => {
     expect([...new Set(aws.filter((r) => !tagged.includes(r)).map((r) => r.type))].sort()).toEqual([
       "aws:apigatewayv2/integration:Integration",
       "aws:apigatewayv2/route:Route",
+      "aws:cloudwatch/dashboard:Dashboard",
       "aws:cloudwatch/logMetricFilter:LogMetricFilter",
       "aws:iam/rolePolicy:RolePolicy",
       "aws:lambda/permission:Permission",
       "aws:sqs/redrivePolicy:RedrivePolicy",
     ]);
-    expect(tagged.length).toBe(13);
+    expect(tagged.length).toBe(21);
     for (const resource of tagged) {
       expect({ name: resource.name, tags: resource.inputs.tags }).toEqual({
         name: resource.name,
@@ -384,7 +413,19 @@ describe("Program: dev stack (Polar sandbox)", () => {
 
   it("keeps every resource's URN (type, name and parent), so existing stacks see no replacement", () => {
     expect(harness.urns()).toEqual(
-      expectedUrns(STACK, { alarmEmail: false, endpoints: ["webhook-endpoint"] }),
+      expectedUrns(STACK, { alarmEmail: false, consumer: true, endpoints: ["webhook-endpoint"] }),
     );
   });
 });
+
+describeConsumerGraph(() => harness, {
+  prefix: PREFIX,
+  fifo: false,
+  timeoutSeconds: 30,
+  logRetentionDays: 14,
+  batchSize: 10,
+  maxConcurrency: 10,
+  lagAlarmSeconds: 900,
+  tags: TAGS,
+});
+describeDashboard(() => harness, { prefix: PREFIX, consumer: true });

@@ -21,12 +21,15 @@ const LIMITS: Record<string, { field: string; max: number; autonamed: boolean }[
   ],
   "aws:cloudwatch/metricAlarm:MetricAlarm": [{ field: "name", max: 255, autonamed: true }],
   "aws:sns/topic:Topic": [{ field: "name", max: 256, autonamed: true }],
+  "aws:dynamodb/table:Table": [{ field: "name", max: 255, autonamed: false }],
+  "aws:cloudwatch/dashboard:Dashboard": [{ field: "dashboardName", max: 255, autonamed: false }],
   // SSM counts the parameter's ARN in its 1011 characters; checked below.
   "aws:ssm/parameter:Parameter": [{ field: "name", max: 1011, autonamed: false }],
   "aws:apigatewayv2/integration:Integration": [],
   "aws:apigatewayv2/route:Route": [],
   "aws:sqs/redrivePolicy:RedrivePolicy": [],
   "aws:sns/topicSubscription:TopicSubscription": [],
+  "aws:lambda/eventSourceMapping:EventSourceMapping": [],
 };
 
 // "<name>-role-" + 7 characters = 64, IAM's limit.
@@ -57,12 +60,13 @@ describe("Class: PolarWebhookIngress", () => {
       // Prepare
       harness = await installMocks("names", {});
       const { PolarWebhookIngress } = await import("../../infra/ingress.js");
-      // Act: every optional child (FIFO queues, the alarm topic), so every name is derived.
+      // Act: every optional child (FIFO queues, the alarm topic, the consumer), so every name is derived.
       const ingress = new PolarWebhookIngress(LONGEST, {
         signingSecrets: { current: "whsec_x" },
         queueKind: "fifo",
         alarmEmail: "ops@example.com",
         code: new pulumi.asset.AssetArchive({}),
+        consumer: { code: new pulumi.asset.AssetArchive({}) },
       });
       await valueOf(ingress.url);
       await settle();
@@ -71,7 +75,7 @@ describe("Class: PolarWebhookIngress", () => {
     it("gives every AWS child a physical name within AWS's limit", () => {
       // Assess
       const names = physicalNames(harness);
-      expect(names).toHaveLength(19);
+      expect(names).toHaveLength(32);
       expect(names.filter((n) => n.length > n.max)).toEqual([]);
     });
 

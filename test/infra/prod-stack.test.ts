@@ -16,6 +16,8 @@ import {
   valueOf,
   type Harness,
 } from "./support";
+import { describeConsumerGraph } from "./consumer-graph";
+import { describeDashboard } from "./dashboard-graph";
 import { expectedUrns } from "./urns";
 
 const STACK = "prod";
@@ -96,8 +98,11 @@ describe("Program: prod stack (Polar production)", () => {
   });
 
   it("reserves concurrency and keeps logs 90 days", () => {
-    const fn = one(harness, "aws:lambda/function:Function");
+    const fn = named(harness, "aws:lambda/function:Function", `${PREFIX}-receiver`);
     expect(fn.inputs.reservedConcurrentExecutions).toBe(20);
+    // Reserved concurrency is the receiver's; the consumer is bounded by its trigger's maxConcurrency.
+    const consumer = named(harness, "aws:lambda/function:Function", `${PREFIX}-consumer`);
+    expect(consumer.inputs.reservedConcurrentExecutions).toBeUndefined();
     expect(fn.inputs.environment.variables).toEqual({
       QUEUE_URL: `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${QUEUE_NAME}`,
       WEBHOOK_SECRET_PARAMETER: `/${PREFIX}/webhook-secrets`,
@@ -105,6 +110,7 @@ describe("Program: prod stack (Polar production)", () => {
     const logGroups = ofType(harness, "aws:cloudwatch/logGroup:LogGroup");
     expect(logGroups.map((g) => [g.inputs.name, g.inputs.retentionInDays]).sort()).toEqual([
       [`/aws/apigateway/${PREFIX}`, 90],
+      [`/aws/lambda/${PREFIX}-consumer`, 90],
       [`/aws/lambda/${PREFIX}-receiver`, 90],
     ]);
   });
@@ -120,8 +126,11 @@ describe("Program: prod stack (Polar production)", () => {
     const alarms = ofType(harness, "aws:cloudwatch/metricAlarm:MetricAlarm");
     expect(alarms.map((a) => a.name).sort()).toEqual([
       `${PREFIX}-api-5xx`,
+      `${PREFIX}-consumer-errors`,
+      `${PREFIX}-consumer-failed-records`,
       `${PREFIX}-dlq-not-empty`,
       `${PREFIX}-forbidden-spike`,
+      `${PREFIX}-oldest-message-age`,
       `${PREFIX}-receiver-errors`,
     ]);
     for (const alarm of alarms) {
@@ -172,7 +181,7 @@ describe("Program: prod stack (Polar production)", () => {
     const tagged = harness.resources.filter((r) =>
       (TAGGED_RESOURCE_TYPES as readonly string[]).includes(r.type),
     );
-    expect(tagged.length).toBe(14);
+    expect(tagged.length).toBe(22);
     for (const resource of tagged) {
       expect({ name: resource.name, tags: resource.inputs.tags }).toEqual({
         name: resource.name,
@@ -187,6 +196,7 @@ describe("Program: prod stack (Polar production)", () => {
     expect([...untaggedTypes].sort()).toEqual([
       "aws:apigatewayv2/integration:Integration",
       "aws:apigatewayv2/route:Route",
+      "aws:cloudwatch/dashboard:Dashboard",
       "aws:cloudwatch/logMetricFilter:LogMetricFilter",
       "aws:iam/rolePolicy:RolePolicy",
       "aws:lambda/permission:Permission",
@@ -199,8 +209,22 @@ describe("Program: prod stack (Polar production)", () => {
     expect(harness.urns()).toEqual(
       expectedUrns(STACK, {
         alarmEmail: true,
+        consumer: true,
         endpoints: ["webhook-endpoint", "webhook-endpoint-discord-orders"],
       }),
     );
   });
 });
+
+describeConsumerGraph(() => harness, {
+  prefix: PREFIX,
+  fifo: true,
+  timeoutSeconds: 60,
+  logRetentionDays: 90,
+  batchSize: 10,
+  maxConcurrency: 20,
+  lagAlarmSeconds: 900,
+  alarmTopicArn: TOPIC_ARN,
+  tags: TAGS,
+});
+describeDashboard(() => harness, { prefix: PREFIX, consumer: true });

@@ -97,6 +97,21 @@ function mockState(
       return { id: "route123", state: inputs };
     case "aws:apigatewayv2/stage:Stage":
       return { id: "$default", state: { ...inputs, invokeUrl: `${API_ENDPOINT}/` } };
+    case "aws:dynamodb/table:Table":
+      return {
+        id: name,
+        state: { ...inputs, arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}` },
+      };
+    case "aws:lambda/eventSourceMapping:EventSourceMapping":
+      return { id: randomUUID(), state: inputs };
+    case "aws:cloudwatch/dashboard:Dashboard":
+      return {
+        id: inputs.dashboardName,
+        state: {
+          ...inputs,
+          dashboardArn: `arn:aws:cloudwatch::${ACCOUNT}:dashboard/${inputs.dashboardName}`,
+        },
+      };
     case "aws:sns/topic:Topic":
       return {
         id: `arn:aws:sns:${REGION}:${ACCOUNT}:${name}`,

@@ -29,15 +29,37 @@ const ALARM_EMAIL_CHILDREN: readonly (readonly [string, string])[] = [
   ["aws:sns/topic:Topic", "alarms"],
   ["aws:sns/topicSubscription:TopicSubscription", "alarms-email"],
 ];
+// Added with the dashboard and the consumer; pinned from then on like the ones above.
+const DASHBOARD_CHILDREN: readonly (readonly [string, string])[] = [
+  ["aws:cloudwatch/dashboard:Dashboard", "dashboard"],
+  ["aws:cloudwatch/logMetricFilter:LogMetricFilter", "enqueue-failures"],
+];
+const CONSUMER_CHILDREN: readonly (readonly [string, string])[] = [
+  ["aws:cloudwatch/logGroup:LogGroup", "consumer-logs"],
+  ["aws:cloudwatch/logMetricFilter:LogMetricFilter", "consumer-failed-records"],
+  ["aws:cloudwatch/metricAlarm:MetricAlarm", "consumer-errors"],
+  ["aws:cloudwatch/metricAlarm:MetricAlarm", "consumer-failed-records"],
+  ["aws:cloudwatch/metricAlarm:MetricAlarm", "oldest-message-age"],
+  ["aws:dynamodb/table:Table", "idempotency"],
+  ["aws:iam/role:Role", "consumer-role"],
+  ["aws:iam/rolePolicy:RolePolicy", "consumer-policy"],
+  ["aws:lambda/eventSourceMapping:EventSourceMapping", "consumer-trigger"],
+  ["aws:lambda/function:Function", "consumer"],
+];
 
 /** Every URN of a stack of this project, sorted. */
 export function expectedUrns(
   stack: string,
-  options: { alarmEmail: boolean; endpoints: readonly string[] },
+  options: { alarmEmail: boolean; consumer: boolean; endpoints: readonly string[] },
 ): string[] {
   const prefix = `urn:pulumi:${stack}::polar-webhooks::`;
   const name = `polar-webhooks-${stack}`;
-  const children = [...CHILDREN, ...(options.alarmEmail ? ALARM_EMAIL_CHILDREN : [])];
+  const children = [
+    ...CHILDREN,
+    ...(options.alarmEmail ? ALARM_EMAIL_CHILDREN : []),
+    ...DASHBOARD_CHILDREN,
+    ...(options.consumer ? CONSUMER_CHILDREN : []),
+  ];
   return [
     `${prefix}${COMPONENT}::${name}`,
     ...children.map(([type, suffix]) => `${prefix}${COMPONENT}$${type}::${name}-${suffix}`),
