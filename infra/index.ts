@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WebhookEndpoint } from "../providers/polar";
 import { readStackConfig, serverMismatchWarning } from "./config";
 import { PolarWebhookIngress, type SigningSecrets } from "./ingress";
+import { signingSecretsFor } from "./rotation";
 
 const project = pulumi.getProject();
 const stack = pulumi.getStack();
@@ -51,11 +52,22 @@ const endpoint = new WebhookEndpoint("webhook-endpoint", {
   ...(settings.secretRotation ? { secretRotation: settings.secretRotation } : {}),
 });
 
+// The previous secret stays valid for rotationGraceHours after the rotation (infra/rotation.ts).
 resolveSigningSecrets(
   pulumi.secret(
     pulumi
-      .all([endpoint.secret, endpoint.previousSecret])
-      .apply(([current, previous]) => ({ current, previous: previous ?? null })),
+      .all([
+        endpoint.secret,
+        endpoint.previousSecret,
+        endpoint.secretRotatedAt,
+        endpoint.modifiedAt,
+      ])
+      .apply(([secret, previousSecret, secretRotatedAt, modifiedAt]) =>
+        signingSecretsFor(
+          { secret, previousSecret, secretRotatedAt, modifiedAt },
+          settings.rotationGraceHours,
+        ),
+      ),
   ),
 );
 
@@ -78,3 +90,5 @@ export const queueUrl = ingress.queue.url;
 export const queueArn = ingress.queue.arn;
 export const deadLetterQueueUrl = ingress.deadLetterQueue.url;
 export const secretParameterName = ingress.secretParameter.name;
+/** When the last rotation took effect; the previous secret is accepted until this + rotationGraceHours. */
+export const secretRotatedAt = endpoint.secretRotatedAt;

@@ -26,7 +26,7 @@ import { createSecretParameter, type SigningSecrets } from "./ingress/secret";
 export * from "./ingress/constants";
 export { ACCESS_LOG_FORMAT } from "./ingress/api";
 export { MAX_NAME_LENGTH } from "./ingress/names";
-export type { SigningSecrets } from "./ingress/secret";
+export { secretParameterValue, type SigningSecrets } from "./ingress/secret";
 
 export interface PolarWebhookIngressArgs {
   /** The endpoint's `whsec_…` secrets, always stored as a secret. A `deferredOutput`: the endpoint needs `url`. */

@@ -60,13 +60,14 @@ beforeAll(async () => {
 });
 
 describe("Program: dev stack (Polar sandbox)", () => {
-  it("exports exactly the six stack outputs, resolved", async () => {
+  it("exports exactly the seven stack outputs, resolved", async () => {
     expect(Object.keys(program).sort()).toEqual([
       "deadLetterQueueUrl",
       "endpointId",
       "queueArn",
       "queueUrl",
       "secretParameterName",
+      "secretRotatedAt",
       "webhookUrl",
     ]);
     expect(await valueOf(program.webhookUrl)).toBe(WEBHOOK_URL);
@@ -75,6 +76,8 @@ describe("Program: dev stack (Polar sandbox)", () => {
     expect(await valueOf(program.queueArn)).toBe(QUEUE_ARN);
     expect(await valueOf(program.deadLetterQueueUrl)).toBe(DLQ_URL);
     expect(await valueOf(program.secretParameterName)).toBe(PARAMETER_NAME);
+    // Never rotated.
+    expect(await valueOf(program.secretRotatedAt)).toBeUndefined();
   });
 
   it("declares exactly these resources and calls no provider functions", () => {
@@ -274,7 +277,7 @@ describe("Program: dev stack (Polar sandbox)", () => {
     expect(typeof endpoint.inputs.__provider).toBe("string");
   });
 
-  it("stores the endpoint's secret as a secret SecureString {current, previous}", () => {
+  it("stores the endpoint's secret as a secret SecureString {current, previous, previousExpiresAt}", () => {
     const parameter = one(harness, "aws:ssm/parameter:Parameter");
     expect(parameter.inputs).toMatchObject({
       name: PARAMETER_NAME,
@@ -284,7 +287,11 @@ describe("Program: dev stack (Polar sandbox)", () => {
     expect(parameter.inputs.keyId).toBeUndefined();
     expect(isSecretWrapper(parameter.inputs.value)).toBe(true);
     const stored = JSON.parse((parameter.inputs.value as { value: string }).value);
-    expect(stored).toEqual({ current: harness.secrets.get("webhook-endpoint"), previous: null });
+    expect(stored).toEqual({
+      current: harness.secrets.get("webhook-endpoint"),
+      previous: null,
+      previousExpiresAt: null,
+    });
     expect(stored.current).toMatch(/^whsec_/);
   });
 
