@@ -59,6 +59,8 @@ export interface StackConfig {
   readonly queueKind: QueueKind;
   readonly alarmEmail?: string;
   readonly secretRotation?: string;
+  /** Hours the previous secret stays valid after a rotation (0–168). */
+  readonly rotationGraceHours: number;
   readonly extraEndpoints: readonly ExtraEndpointConfig[];
   readonly tags: Readonly<Record<string, string>>;
   readonly consumerTimeoutSeconds: number;

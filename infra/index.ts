@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WebhookEndpoint } from "../providers/polar";
 import { PROJECT_ROOT, readStackConfig, serverMismatchWarning } from "./config";
 import { PolarWebhookIngress, type SigningSecrets } from "./ingress";
+import { signingSecretsFor } from "./rotation";
 
 const project = pulumi.getProject();
 const stack = pulumi.getStack();
@@ -64,11 +65,22 @@ const endpoint = new WebhookEndpoint("webhook-endpoint", {
   ...(settings.secretRotation ? { secretRotation: settings.secretRotation } : {}),
 });
 
+// The previous secret stays valid for rotationGraceHours after the rotation (infra/rotation.ts).
 resolveSigningSecrets(
   pulumi.secret(
     pulumi
-      .all([endpoint.secret, endpoint.previousSecret])
-      .apply(([current, previous]) => ({ current, previous: previous ?? null })),
+      .all([
+        endpoint.secret,
+        endpoint.previousSecret,
+        endpoint.secretRotatedAt,
+        endpoint.modifiedAt,
+      ])
+      .apply(([secret, previousSecret, secretRotatedAt, modifiedAt]) =>
+        signingSecretsFor(
+          { secret, previousSecret, secretRotatedAt, modifiedAt },
+          settings.rotationGraceHours,
+        ),
+      ),
   ),
 );
 
@@ -95,3 +107,5 @@ export const dashboardUrl = ingress.dashboardUrl;
 // Undefined (no output) without polar-webhooks:consumer.
 export const consumerFunctionName = ingress.consumer?.function.name;
 export const idempotencyTableName = ingress.consumer?.idempotencyTable.name;
+/** When the last rotation took effect; the previous secret is accepted until this + rotationGraceHours. */
+export const secretRotatedAt = endpoint.secretRotatedAt;

@@ -41,7 +41,7 @@ export * from "./ingress/consumer-settings";
 export { ACCESS_LOG_FORMAT } from "./ingress/api";
 export type { Consumer, PolarEventConsumerArgs } from "./ingress/consumer";
 export { MAX_NAME_LENGTH } from "./ingress/names";
-export type { SigningSecrets } from "./ingress/secret";
+export { secretParameterValue, type SigningSecrets } from "./ingress/secret";
 
 export interface PolarWebhookIngressArgs {
   /** The endpoint's `whsec_…` secrets, always stored as a secret. A `deferredOutput`: the endpoint needs `url`. */

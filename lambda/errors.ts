@@ -87,6 +87,22 @@ export class NoMatchingSignatureError extends InvalidSignatureError {
   }
 }
 
+/**
+ * Signed with the previous secret at or after its `previousExpiresAt`: a bad signature like any
+ * other (403), named so the log can say why. Not a miss: re-reading the secrets cannot help.
+ */
+export class ExpiredSecretError extends InvalidSignatureError {
+  /** Which key matched, e.g. "previous/standard"; `expiredAt` is an ISO 8601 instant. */
+  readonly key: string;
+  readonly expiredAt: string;
+  constructor(key: string, expiredAtMs: number, options?: ErrorOptions) {
+    super("Signed with the previous secret, which has expired", options);
+    this.name = "ExpiredSecretError";
+    this.key = key;
+    this.expiredAt = new Date(expiredAtMs).toISOString();
+  }
+}
+
 export class StaleTimestampError extends ReceiverError {
   readonly outcome = OUTCOME.STALE_TIMESTAMP;
   constructor(message = "Message timestamp outside tolerance", options?: ErrorOptions) {

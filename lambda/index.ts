@@ -8,6 +8,7 @@ export {
   BodyNotEnqueueableError,
   ConfigError,
   DeadlineExceededError,
+  ExpiredSecretError,
   InvalidSignatureError,
   MissingHeadersError,
   NoMatchingSignatureError,
@@ -39,6 +40,7 @@ export {
   verifyDelivery,
   WEBHOOK_TOLERANCE_IN_SECONDS,
   type CandidateKey,
+  type WebhookSecrets,
 } from "./verify";
 
 // The consumer (after the queue): createPolarEventConsumer and its helpers, the in-memory

@@ -13,8 +13,12 @@ export interface RequestLogEntry {
   latencyMs: number;
   budgetMs: number;
   bodyBytes?: number;
-  /** e.g. "previous/legacy". */
+  /** The key that verified the request, e.g. "previous/legacy". */
   key?: string;
+  /** The key a refused request was signed with when it had expired, e.g. "previous/standard". */
+  expiredKey?: string;
+  /** When the previous secret stops (or stopped) being accepted, if `key`/`expiredKey` is it. */
+  previousExpiresAt?: string;
   secretRefresh?: "forced" | "rate_limited";
   messageId?: string;
   reason?: string;

@@ -10,6 +10,7 @@ import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { Deadline } from "./deadline";
 import {
   ConfigError,
+  ExpiredSecretError,
   MethodNotAllowedError,
   NoMatchingSignatureError,
   OUTCOME,
@@ -29,6 +30,7 @@ import {
   requireWebhookHeaders,
   verifyDelivery,
   WEBHOOK_HEADERS,
+  type CandidateKey,
   type VerifiedDelivery,
 } from "./verify";
 
@@ -79,7 +81,7 @@ export function secretSourceFromEnv(env: Environment): SecretSource {
   }
   throw new ConfigError(
     `Set ${ENV.POLAR_WEBHOOK_SECRET} (the endpoint's whsec_… secret) or ${ENV.WEBHOOK_SECRET_PARAMETER} ` +
-      `(name of an SSM SecureString holding {"current": "whsec_…", "previous": null})`,
+      `(name of an SSM SecureString holding {"current": "whsec_…", "previous": null, "previousExpiresAt": null})`,
   );
 }
 
@@ -94,6 +96,8 @@ export type ReceiverOptions = {
   maxBodyBytes?: number;
   /** Default 8 s, AWS retries included; under Lambda, capped by the remaining time − 500 ms. */
   requestBudgetMs?: number;
+  /** Epoch-milliseconds clock the previous secret's expiry is checked against (tests). */
+  now?: () => number;
 } & (
   | { sqsClient?: SQSClient; sqsClientConfig?: never }
   | { sqsClient?: never; sqsClientConfig?: SQSClientConfig }
@@ -111,7 +115,15 @@ interface Dependencies {
 type RequestFacts = Partial<
   Pick<
     RequestLogEntry,
-    "requestId" | "webhookId" | "type" | "bodyBytes" | "key" | "secretRefresh" | "messageId"
+    | "requestId"
+    | "webhookId"
+    | "type"
+    | "bodyBytes"
+    | "key"
+    | "expiredKey"
+    | "previousExpiresAt"
+    | "secretRefresh"
+    | "messageId"
   >
 >;
 
@@ -122,6 +134,7 @@ export function createHandler(options: ReceiverOptions = {}): ReceiverHandler {
   const log = options.log ?? writeJsonLine;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const requestBudgetMs = options.requestBudgetMs ?? DEFAULT_REQUEST_BUDGET_MS;
+  const now = options.now ?? Date.now;
   if (!(requestBudgetMs > 0)) {
     throw new ConfigError("requestBudgetMs must be a positive number of milliseconds");
   }
@@ -166,9 +179,20 @@ export function createHandler(options: ReceiverOptions = {}): ReceiverHandler {
     requireWebhookHeaders(headers);
 
     const { enqueuer, secrets } = resolveDependencies();
+    const verify = (keys: readonly CandidateKey[]): VerifiedDelivery => {
+      try {
+        return verifyDelivery(body, headers, keys, now());
+      } catch (error) {
+        if (error instanceof ExpiredSecretError) {
+          facts.expiredKey = error.key;
+          facts.previousExpiresAt = error.expiredAt;
+        }
+        throw error;
+      }
+    };
     let verified: VerifiedDelivery;
     try {
-      verified = verifyDelivery(body, headers, await secrets.getKeys(deadline));
+      verified = verify(await secrets.getKeys(deadline));
     } catch (error) {
       if (!(error instanceof NoMatchingSignatureError)) {
         throw error;
@@ -179,9 +203,12 @@ export function createHandler(options: ReceiverOptions = {}): ReceiverHandler {
       if (!fresh) {
         throw error;
       }
-      verified = verifyDelivery(body, headers, fresh);
+      verified = verify(fresh);
     }
     facts.key = `${verified.matchedSlot}/${verified.matchedScheme}`;
+    if (verified.expiresAt !== undefined) {
+      facts.previousExpiresAt = new Date(verified.expiresAt).toISOString();
+    }
 
     const { type } = parsePolarEvent(body);
     facts.type = type;

@@ -1,5 +1,6 @@
 /**
- * SSM secrets, per container: cached for 300 s (clearing `previous` revokes it within 5 minutes); a
+ * SSM secrets, per container: cached for 300 s (clearing `previous` revokes it within 5 minutes;
+ * `previousExpiresAt` travels with the cached keys and ends it on time, with no re-read); a
  * failed re-read keeps the cache. Besides TTL re-reads, a miss may re-read, and no read starts
  * within 60 s of the last attempt, also on a cold container that could not read at all: a forged
  * flood costs at most one GetParameter a minute, a rotation is picked up on one of Polar's retries.
@@ -58,7 +59,11 @@ export type SsmSecretProviderOptions = {
 const SecretParameterValue = z.object({
   current: z.string().check(z.minLength(1)),
   previous: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+  // Checked on its own below, for a message that names it.
+  previousExpiresAt: z.optional(z.unknown()),
 });
+
+const IsoInstant = z.iso.datetime({ offset: true });
 
 export class SsmSecretProvider implements SecretProvider {
   private readonly parameterName: string;
@@ -137,7 +142,10 @@ export class SsmSecretProvider implements SecretProvider {
   }
 }
 
-/** Errors never include the value (it is the secret). */
+/**
+ * Errors never include the value (it is the secret). A missing or null `previousExpiresAt` leaves
+ * `previous` without expiry, as values written before rotations expired.
+ */
 export function parseSecretParameterValue(value: string | undefined): WebhookSecrets {
   if (value === undefined) {
     throw new SecretUnavailableError("Secret parameter has no value");
@@ -151,7 +159,24 @@ export function parseSecretParameterValue(value: string | undefined): WebhookSec
   }
   const result = SecretParameterValue.safeParse(json);
   if (!result.success) {
-    throw new SecretUnavailableError('Secret parameter is not {"current", "previous"}');
+    throw new SecretUnavailableError(
+      'Secret parameter is not {"current", "previous", "previousExpiresAt"}',
+    );
   }
-  return { current: result.data.current, previous: result.data.previous ?? null };
+  const { current, previous, previousExpiresAt } = result.data;
+  return {
+    current,
+    previous: previous ?? null,
+    previousExpiresAt: previousExpiresAt == null ? null : instantMs(previousExpiresAt),
+  };
+}
+
+function instantMs(value: unknown): number {
+  const millis = IsoInstant.safeParse(value).success ? Date.parse(value as string) : NaN;
+  if (!Number.isFinite(millis)) {
+    throw new SecretUnavailableError(
+      "Secret parameter's previousExpiresAt is not an ISO 8601 instant (e.g. 2026-11-25T09:30:00.000Z)",
+    );
+  }
+  return millis;
 }

@@ -1,7 +1,8 @@
 /**
  * Polar signs with the standard key (base64 after `whsec_`; secrets since 2026-09-08, polar#14117)
  * or the legacy one (the whole string's UTF-8 bytes). A reset can switch schemes, so both keys of
- * the current and the previous secret are tried.
+ * the current and the previous secret are tried; the previous one only before it expires, checked
+ * against the clock on every request (no re-read of the secrets needed).
  */
 import { isUtf8 } from "node:buffer";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
@@ -9,6 +10,7 @@ import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import * as z from "zod/mini";
 import {
   BodyNotEnqueueableError,
+  ExpiredSecretError,
   InvalidSignatureError,
   MissingHeadersError,
   NoMatchingSignatureError,
@@ -39,6 +41,11 @@ export type SecretSlot = (typeof SECRET_SLOT)[keyof typeof SECRET_SLOT];
 export interface WebhookSecrets {
   readonly current: string;
   readonly previous: string | null;
+  /**
+   * Epoch milliseconds from which `previous` is refused (the SSM value's `previousExpiresAt`).
+   * Null or absent: no expiry, as in values written before rotations expired.
+   */
+  readonly previousExpiresAt?: number | null;
 }
 
 /** `webhook` holds the key bytes: never log it. */
@@ -46,6 +53,8 @@ export interface CandidateKey {
   readonly slot: SecretSlot;
   readonly scheme: SigningScheme;
   readonly webhook: Webhook;
+  /** Epoch milliseconds from which this key is refused; absent: it does not expire. */
+  readonly expiresAt?: number;
 }
 
 export interface VerifiedDelivery {
@@ -53,6 +62,8 @@ export interface VerifiedDelivery {
   readonly timestamp: string;
   readonly matchedSlot: SecretSlot;
   readonly matchedScheme: SigningScheme;
+  /** The matched key's expiry (a previous secret in its grace period). */
+  readonly expiresAt?: number;
 }
 
 export interface PolarEvent {
@@ -74,18 +85,21 @@ export function candidateKeys(secrets: WebhookSecrets): CandidateKey[] {
     [SECRET_SLOT.CURRENT, secrets.current],
     [SECRET_SLOT.PREVIOUS, secrets.previous === secrets.current ? null : secrets.previous],
   ];
+  const previousExpiry =
+    secrets.previousExpiresAt == null ? {} : { expiresAt: secrets.previousExpiresAt };
   for (const [slot, secret] of slots) {
     if (!secret) {
       continue;
     }
+    const expiry = slot === SECRET_SLOT.PREVIOUS ? previousExpiry : {};
     const standard = tryWebhook(() => new Webhook(secret));
     if (standard) {
-      keys.push({ slot, scheme: SIGNING_SCHEME.STANDARD, webhook: standard });
+      keys.push({ slot, scheme: SIGNING_SCHEME.STANDARD, webhook: standard, ...expiry });
     }
     // Bytes, not the string: `format: "raw"` maps a string as Latin-1 (standard-webhooks#261).
     const legacy = tryWebhook(() => new Webhook(Buffer.from(secret, "utf8"), { format: "raw" }));
     if (legacy) {
-      keys.push({ slot, scheme: SIGNING_SCHEME.LEGACY, webhook: legacy });
+      keys.push({ slot, scheme: SIGNING_SCHEME.LEGACY, webhook: legacy, ...expiry });
     }
   }
   return keys;
@@ -131,14 +145,17 @@ export function requireWebhookHeaders(headers: Readonly<Record<string, string>>)
 }
 
 /**
- * Verifies the raw body against every candidate key and returns the one that matched. The body must
- * be UTF-8: the library verifies `buffer.toString()`, which maps distinct invalid sequences to the
- * same U+FFFD text, so a tampered non-UTF-8 body could verify.
+ * Verifies the raw body against every candidate key not expired at `now` (epoch ms) and returns
+ * the one that matched. Only when none did are the expired keys tried, so that a request signed
+ * with an expired previous secret is refused as such (ExpiredSecretError). The body must be UTF-8:
+ * the library verifies `buffer.toString()`, which maps distinct invalid sequences to the same
+ * U+FFFD text, so a tampered non-UTF-8 body could verify.
  */
 export function verifyDelivery(
   body: Buffer,
   headers: Readonly<Record<string, string>>,
   keys: readonly CandidateKey[],
+  now: number = Date.now(),
 ): VerifiedDelivery {
   const { webhookId, timestamp, signature } = requireWebhookHeaders(headers);
   if (webhookId.length > MAX_WEBHOOK_ID_LENGTH) {
@@ -156,25 +173,44 @@ export function verifyDelivery(
     [WEBHOOK_HEADERS.TIMESTAMP]: timestamp,
     [WEBHOOK_HEADERS.SIGNATURE]: signature,
   };
-  for (const key of keys) {
-    try {
-      // jsonParse: false, else a signed non-JSON body throws SyntaxError [measured].
-      key.webhook.verify(body, libraryHeaders, { jsonParse: false });
-      return { webhookId, timestamp, matchedSlot: key.slot, matchedScheme: key.scheme };
-    } catch (error) {
-      if (!(error instanceof WebhookVerificationError)) {
-        throw new InvalidSignatureError("Signature could not be checked", { cause: error });
-      }
-      // Checked before the HMAC, independent of the key: no other key can do better.
-      if (
-        error.message === "Message timestamp too old" ||
-        error.message === "Message timestamp too new"
-      ) {
-        throw new StaleTimestampError(error.message, { cause: error });
-      }
+  const expired = (key: CandidateKey) => key.expiresAt !== undefined && now >= key.expiresAt;
+  for (const key of keys.filter((k) => !expired(k))) {
+    if (matches(key, body, libraryHeaders)) {
+      return {
+        webhookId,
+        timestamp,
+        matchedSlot: key.slot,
+        matchedScheme: key.scheme,
+        ...(key.expiresAt === undefined ? {} : { expiresAt: key.expiresAt }),
+      };
+    }
+  }
+  for (const key of keys.filter(expired)) {
+    if (matches(key, body, libraryHeaders)) {
+      throw new ExpiredSecretError(`${key.slot}/${key.scheme}`, key.expiresAt as number);
     }
   }
   throw new NoMatchingSignatureError();
+}
+
+function matches(key: CandidateKey, body: Buffer, headers: Record<string, string>): boolean {
+  try {
+    // jsonParse: false, else a signed non-JSON body throws SyntaxError [measured].
+    key.webhook.verify(body, headers, { jsonParse: false });
+    return true;
+  } catch (error) {
+    if (!(error instanceof WebhookVerificationError)) {
+      throw new InvalidSignatureError("Signature could not be checked", { cause: error });
+    }
+    // Checked before the HMAC, independent of the key: no other key can do better.
+    if (
+      error.message === "Message timestamp too old" ||
+      error.message === "Message timestamp too new"
+    ) {
+      throw new StaleTimestampError(error.message, { cause: error });
+    }
+    return false;
+  }
 }
 
 const PolarEventEnvelope = z.object({

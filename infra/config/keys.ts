@@ -37,6 +37,9 @@ export type PolarServer = (typeof POLAR_SERVERS)[number];
 export const RESERVED_TAG_KEYS = ["project", "stack"] as const;
 
 const UUID_MESSAGE = "must be a UUID";
+
+/** How long the previous signing secret stays valid after a rotation, unless configured. */
+export const DEFAULT_ROTATION_GRACE_HOURS = 24;
 const isWebhookEvent = (value: string): value is WebhookEventType =>
   (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
 
@@ -142,6 +145,13 @@ export const PROJECT_KEYS = {
       .union([z.string().trim().min(1), z.number()])
       .transform((value) => String(value))
       .optional(),
+  },
+  rotationGraceHours: {
+    json: true,
+    allowed:
+      "use a whole number of hours from 0 to 168 (7 days, as Stripe's roll secret allows): how long the " +
+      "previous signing secret stays valid after a rotation; 0 ends it at once",
+    schema: z.int().min(0).max(168).default(DEFAULT_ROTATION_GRACE_HOURS),
   },
   extraEndpoints: {
     json: true,

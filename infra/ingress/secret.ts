@@ -6,6 +6,18 @@ import type { Tags } from "./constants";
 export interface SigningSecrets {
   readonly current: string;
   readonly previous?: string | null;
+  /** ISO 8601 instant from which the receiver refuses `previous`; null: it does not expire. */
+  readonly previousExpiresAt?: string | null;
+}
+
+/** The parameter's value: `{"current", "previous", "previousExpiresAt"}`, as the receiver parses it. */
+export function secretParameterValue(secrets: SigningSecrets): string {
+  const previous = secrets.previous ?? null;
+  return JSON.stringify({
+    current: secrets.current,
+    previous,
+    previousExpiresAt: previous === null ? null : (secrets.previousExpiresAt ?? null),
+  });
 }
 
 export interface SecretParameterArgs {
@@ -15,7 +27,7 @@ export interface SecretParameterArgs {
   readonly tags: Tags;
 }
 
-/** The SecureString holding `{current, previous}`, a child of `parent`. */
+/** The SecureString holding `{current, previous, previousExpiresAt}`, a child of `parent`. */
 export function createSecretParameter(
   name: string,
   parent: pulumi.Resource,
@@ -26,14 +38,11 @@ export function createSecretParameter(
     {
       name: args.parameterName,
       type: "SecureString",
-      description: 'Polar webhook signing secrets read by the receiver: {"current", "previous"}',
+      description:
+        'Polar webhook signing secrets read by the receiver: {"current", "previous", "previousExpiresAt"}',
       ...(args.kmsKeyArn ? { keyId: args.kmsKeyArn } : {}),
       // Secret in state even if the caller passed plain strings.
-      value: pulumi.secret(
-        pulumi
-          .output(args.signingSecrets)
-          .apply((s) => JSON.stringify({ current: s.current, previous: s.previous ?? null })),
-      ),
+      value: pulumi.secret(pulumi.output(args.signingSecrets).apply(secretParameterValue)),
       tags: args.tags,
     },
     { parent },

@@ -47,3 +47,4 @@ export {
   type EndpointLocation,
 } from "./location";
 export { retryDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
+export { rotationInstant } from "./rotation";

@@ -61,6 +61,8 @@ export interface WebhookEndpointOutputs extends EndpointLocation {
   secret: string;
   /** The secret before the last rotation, kept so receivers can accept both during a rollover. */
   previousSecret?: string;
+  /** When the last rotation took effect (ISO 8601 instant, see rotation.ts); absent before any. */
+  secretRotatedAt?: string;
   usesStandardWebhookSignature: boolean;
   createdAt: string;
   modifiedAt: string | null;

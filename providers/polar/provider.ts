@@ -14,6 +14,7 @@ import {
   type WebhookEndpointOutputs,
 } from "./model";
 import { atRecordedLocation, confirmUnrecordedLocation, currentTokenReaches } from "./reach";
+import { rotationInstant } from "./rotation";
 import { adoptedInThisDeployment, resolveClientOptions, storeProviderSettings } from "./settings";
 
 /**
@@ -77,7 +78,7 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
     const changes = diff.updates.length > 0 || diff.replaces.length > 0;
     const stables = ["createdAt", "organizationId", "organizationIdDeclared"];
     if (!diff.rotateSecret && diff.replaces.length === 0)
-      stables.push("secret", "usesStandardWebhookSignature");
+      stables.push("secret", "usesStandardWebhookSignature", "previousSecret", "secretRotatedAt");
     return { changes, replaces: diff.replaces, stables, deleteBeforeReplace: false };
   }
 
@@ -122,6 +123,8 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
     );
     if (reached.gone) return { id: "" };
     const endpoint = reached.value;
+    // A secret changed outside Pulumi (dashboard reset) is a rotation too: keep the one we knew.
+    const rotatedOutOfBand = carried.secret !== undefined && carried.secret !== endpoint.secret;
     const outs = toOutputs(endpoint, {
       adoptId: carried.adoptId,
       secretRotation: carried.secretRotation,
@@ -129,11 +132,10 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
       tokenFingerprint: carried.tokenFingerprint,
       organizationIdDeclared: carried.organizationIdDeclared ?? false,
       apiVersionDeclared: carried.apiVersionDeclared,
-      // A secret changed outside Pulumi (dashboard reset) is a rotation too: keep the one we knew.
-      previousSecret:
-        carried.secret !== undefined && carried.secret !== endpoint.secret
-          ? carried.secret
-          : carried.previousSecret,
+      previousSecret: rotatedOutOfBand ? carried.secret : carried.previousSecret,
+      secretRotatedAt: rotatedOutOfBand
+        ? rotationInstant(endpoint.modified_at, carried.modifiedAt ?? carried.createdAt)
+        : carried.secretRotatedAt,
     });
     return { id: endpoint.id, props: outs };
   }
@@ -157,15 +159,23 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
       endpoint = await confirmUnrecordedLocation(id, olds.organizationId);
     }
     let previousSecret = olds.previousSecret;
+    let secretRotatedAt = olds.secretRotatedAt;
     if (needsPolar) {
       const reached = await atRecordedLocation(id, olds, "update", async (client) => {
         const current =
           Object.keys(body).length > 0 ? await client.updateWebhookEndpoint(id, body) : undefined;
-        if (!diff.rotateSecret) return { endpoint: current, previousSecret };
+        if (!diff.rotateSecret) return { endpoint: current, previousSecret, secretRotatedAt };
         const rotated = await client.rotateWebhookEndpointSecret(id, {
           currentSecret: current?.secret,
         });
-        return { endpoint: rotated.endpoint, previousSecret: rotated.previousSecret };
+        return {
+          endpoint: rotated.endpoint,
+          previousSecret: rotated.previousSecret,
+          secretRotatedAt: rotationInstant(
+            rotated.endpoint.modified_at,
+            current?.modified_at ?? olds.modifiedAt ?? olds.createdAt,
+          ),
+        };
       });
       if (reached.gone) {
         throw new Error(
@@ -174,6 +184,7 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
       }
       endpoint = reached.value.endpoint ?? endpoint;
       previousSecret = reached.value.previousSecret;
+      secretRotatedAt = reached.value.secretRotatedAt;
     }
     return {
       outs: toOutputs(endpoint, {
@@ -185,6 +196,7 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
         organizationIdDeclared: olds.organizationIdDeclared ?? news.organizationId !== undefined,
         apiVersionDeclared: news.apiVersion !== undefined,
         previousSecret,
+        secretRotatedAt,
       }),
     };
   }
@@ -223,12 +235,14 @@ interface OutputExtras extends EndpointLocation {
   organizationIdDeclared: boolean;
   apiVersionDeclared?: boolean;
   previousSecret?: string;
+  secretRotatedAt?: string;
 }
 
 function toOutputs(endpoint: PolarWebhookEndpoint, extras: OutputExtras): WebhookEndpointOutputs {
   // Undefined values are not allowed in outputs ("Unexpected struct type"): omit instead.
   const optional = {
     previousSecret: extras.previousSecret,
+    secretRotatedAt: extras.secretRotatedAt,
     adoptId: extras.adoptId,
     secretRotation: extras.secretRotation,
     polarApiUrl: extras.polarApiUrl,

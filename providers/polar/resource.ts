@@ -19,7 +19,10 @@ export interface WebhookEndpointArgs {
   readonly organizationId?: pulumi.Input<string>;
   /** Take over this existing endpoint (by id) instead of creating one; its secret is kept. */
   readonly adoptId?: pulumi.Input<string>;
-  /** Any change of this marker resets the signing secret; the old one stays in `previousSecret`. */
+  /**
+   * Any change of this marker resets the signing secret; the old one stays in `previousSecret` and
+   * the instant in `secretRotatedAt`.
+   */
   readonly secretRotation?: pulumi.Input<string>;
 }
 
@@ -41,6 +44,12 @@ export class WebhookEndpoint extends pulumi.dynamic.Resource {
   declare readonly secret: pulumi.Output<string>;
   /** The secret before the last rotation, if any: receivers accept both during a rollover. */
   declare readonly previousSecret: pulumi.Output<string | undefined>;
+  /**
+   * When the last rotation took effect (ISO 8601 instant: Polar's `modified_at` of the reset, else
+   * the provider's clock), also for a reset made in the dashboard and found by refresh. Absent
+   * before any rotation; kept until the next one.
+   */
+  declare readonly secretRotatedAt: pulumi.Output<string | undefined>;
   /** True: Standard Webhooks key (base64 after `whsec_`); false: Polar's legacy UTF-8 key. */
   declare readonly usesStandardWebhookSignature: pulumi.Output<boolean>;
   declare readonly createdAt: pulumi.Output<string>;
@@ -57,6 +66,7 @@ export class WebhookEndpoint extends pulumi.dynamic.Resource {
       ...args,
       secret: undefined,
       previousSecret: undefined,
+      secretRotatedAt: undefined,
       usesStandardWebhookSignature: undefined,
       organizationId: args.organizationId,
       createdAt: undefined,

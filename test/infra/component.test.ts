@@ -79,6 +79,8 @@ describe("Class: PolarWebhookIngress", () => {
     expect(JSON.parse((parameter.inputs.value as { value: string }).value)).toEqual({
       current: "whsec_current",
       previous: "whsec_previous",
+      // The component's caller gave no expiry: the receiver keeps accepting previous.
+      previousExpiresAt: null,
     });
     const policy = JSON.parse(
       named(harness, "aws:iam/rolePolicy:RolePolicy", "hooks-secrets-policy").inputs.policy,

@@ -31,6 +31,7 @@ describe("Function: parseStackConfig", () => {
       queueKind: "standard",
       alarmEmail: undefined,
       secretRotation: undefined,
+      rotationGraceHours: 24,
       extraEndpoints: [],
       tags: {},
       consumerTimeoutSeconds: 30,
@@ -56,6 +57,7 @@ describe("Function: parseStackConfig", () => {
       "polar-webhooks:queueKind": "fifo",
       "polar-webhooks:alarmEmail": "ops@example.com",
       "polar-webhooks:secretRotation": "2026",
+      "polar-webhooks:rotationGraceHours": "168",
       "polar-webhooks:extraEndpoints":
         '[{"name":"slack","url":"https://hooks.slack.com/services/T0/B0/x","events":["order.paid"],"format":"slack"}]',
       "polar-webhooks:tags": '{"team":"billing"}',
@@ -74,6 +76,7 @@ describe("Function: parseStackConfig", () => {
       alarmEmail: "ops@example.com",
       // JSON-looking markers come back as the string the user typed.
       secretRotation: "2026",
+      rotationGraceHours: 168,
       extraEndpoints: [
         {
           name: "slack",
@@ -137,6 +140,26 @@ describe("Function: parseStackConfig", () => {
       "secretRotation blank",
       { "polar-webhooks:secretRotation": "  " },
       'polar-webhooks:secretRotation: "  " is invalid; use a non-empty marker such as "2026-11"; changing it rotates the signing secret',
+    ],
+    [
+      "rotationGraceHours above 7 days",
+      { "polar-webhooks:rotationGraceHours": "169" },
+      "polar-webhooks:rotationGraceHours: 169 is invalid; use a whole number of hours from 0 to 168 (7 days, as Stripe's roll secret allows): how long the previous signing secret stays valid after a rotation; 0 ends it at once",
+    ],
+    [
+      "rotationGraceHours negative",
+      { "polar-webhooks:rotationGraceHours": "-1" },
+      "polar-webhooks:rotationGraceHours: -1 is invalid; use a whole number of hours from 0 to 168 (7 days, as Stripe's roll secret allows): how long the previous signing secret stays valid after a rotation; 0 ends it at once",
+    ],
+    [
+      "rotationGraceHours fractional",
+      { "polar-webhooks:rotationGraceHours": "1.5" },
+      "polar-webhooks:rotationGraceHours: 1.5 is invalid; use a whole number of hours from 0 to 168 (7 days, as Stripe's roll secret allows): how long the previous signing secret stays valid after a rotation; 0 ends it at once",
+    ],
+    [
+      "rotationGraceHours as words",
+      { "polar-webhooks:rotationGraceHours": "24h" },
+      'polar-webhooks:rotationGraceHours: "24h" is invalid; use a whole number of hours from 0 to 168 (7 days, as Stripe\'s roll secret allows): how long the previous signing secret stays valid after a rotation; 0 ends it at once',
     ],
     [
       "extraEndpoints: every field of an entry, URL never echoed",
@@ -232,7 +255,7 @@ describe("Function: parseStackConfig", () => {
     [
       "unknown project key",
       { "polar-webhooks:evnts": '["order.paid"]' },
-      'polar-webhooks:evnts: ["order.paid"] is invalid; unknown key (did you mean polar-webhooks:events?); known keys: polar-webhooks:events, polar-webhooks:path, polar-webhooks:queueKind, polar-webhooks:alarmEmail, polar-webhooks:secretRotation, polar-webhooks:extraEndpoints, polar-webhooks:tags, polar-webhooks:consumerTimeoutSeconds, polar-webhooks:consumer, polar-webhooks:consumerMemorySize, polar-webhooks:consumerBatchSize, polar-webhooks:consumerBatchingWindowSeconds, polar-webhooks:consumerMaxConcurrency, polar-webhooks:consumerLagAlarmSeconds, polar-webhooks:reservedConcurrency, polar-webhooks:logRetentionDays, polar-webhooks:adoptEndpointId, polar-webhooks:apiVersion, polar-webhooks:organizationId, polar:server',
+      'polar-webhooks:evnts: ["order.paid"] is invalid; unknown key (did you mean polar-webhooks:events?); known keys: polar-webhooks:events, polar-webhooks:path, polar-webhooks:queueKind, polar-webhooks:alarmEmail, polar-webhooks:secretRotation, polar-webhooks:rotationGraceHours, polar-webhooks:extraEndpoints, polar-webhooks:tags, polar-webhooks:consumerTimeoutSeconds, polar-webhooks:consumer, polar-webhooks:consumerMemorySize, polar-webhooks:consumerBatchSize, polar-webhooks:consumerBatchingWindowSeconds, polar-webhooks:consumerMaxConcurrency, polar-webhooks:consumerLagAlarmSeconds, polar-webhooks:reservedConcurrency, polar-webhooks:logRetentionDays, polar-webhooks:adoptEndpointId, polar-webhooks:apiVersion, polar-webhooks:organizationId, polar:server',
     ],
   ])("rejects %s with the key, the value and what is allowed", (_case, extra, message) => {
     expect(problemsOf(extra)).toEqual([message]);
@@ -437,6 +460,7 @@ describe("Program: bad stack config", () => {
       "polar:server": "sandbox",
       "polar-webhooks:events": ["order.payed"],
       "polar-webhooks:logRetentionDays": 10,
+      "polar-webhooks:rotationGraceHours": 200,
     });
   });
 
@@ -445,8 +469,9 @@ describe("Program: bad stack config", () => {
     const loading = import("../../infra/index.js");
     // Assess
     await expect(loading).rejects.toThrowError(
-      "Invalid stack configuration (2 problems; nothing was created):\n" +
+      "Invalid stack configuration (3 problems; nothing was created):\n" +
         '  polar-webhooks:events: ["order.payed"] is invalid; [0]: "order.payed" is not a Polar event type (did you mean "order.paid"?); use a non-empty list of distinct Polar event types, e.g. ["order.paid", "subscription.updated"]\n' +
+        "  polar-webhooks:rotationGraceHours: 200 is invalid; use a whole number of hours from 0 to 168 (7 days, as Stripe's roll secret allows): how long the previous signing secret stays valid after a rotation; 0 ends it at once\n" +
         `  polar-webhooks:logRetentionDays: 10 is invalid; use one of CloudWatch's retention periods: ${RETENTIONS}`,
     );
     await settle();

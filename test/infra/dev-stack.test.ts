@@ -63,7 +63,7 @@ beforeAll(async () => {
 });
 
 describe("Program: dev stack (Polar sandbox)", () => {
-  it("exports exactly the nine stack outputs, resolved", async () => {
+  it("exports exactly the ten stack outputs, resolved", async () => {
     expect(Object.keys(program).sort()).toEqual([
       "consumerFunctionName",
       "dashboardUrl",
@@ -73,6 +73,7 @@ describe("Program: dev stack (Polar sandbox)", () => {
       "queueArn",
       "queueUrl",
       "secretParameterName",
+      "secretRotatedAt",
       "webhookUrl",
     ]);
     expect(await valueOf(program.webhookUrl)).toBe(WEBHOOK_URL);
@@ -86,6 +87,8 @@ describe("Program: dev stack (Polar sandbox)", () => {
     expect(await valueOf(program.dashboardUrl)).toBe(
       `https://${REGION}.console.aws.amazon.com/cloudwatch/home?region=${REGION}#dashboards:name=${PREFIX}`,
     );
+    // Never rotated.
+    expect(await valueOf(program.secretRotatedAt)).toBeUndefined();
   });
 
   it("declares exactly these resources and calls no provider functions", () => {
@@ -294,7 +297,7 @@ describe("Program: dev stack (Polar sandbox)", () => {
     expect(typeof endpoint.inputs.__provider).toBe("string");
   });
 
-  it("stores the endpoint's secret as a secret SecureString {current, previous}", () => {
+  it("stores the endpoint's secret as a secret SecureString {current, previous, previousExpiresAt}", () => {
     const parameter = one(harness, "aws:ssm/parameter:Parameter");
     expect(parameter.inputs).toMatchObject({
       name: PARAMETER_NAME,
@@ -304,7 +307,11 @@ describe("Program: dev stack (Polar sandbox)", () => {
     expect(parameter.inputs.keyId).toBeUndefined();
     expect(isSecretWrapper(parameter.inputs.value)).toBe(true);
     const stored = JSON.parse((parameter.inputs.value as { value: string }).value);
-    expect(stored).toEqual({ current: harness.secrets.get("webhook-endpoint"), previous: null });
+    expect(stored).toEqual({
+      current: harness.secrets.get("webhook-endpoint"),
+      previous: null,
+      previousExpiresAt: null,
+    });
     expect(stored.current).toMatch(/^whsec_/);
   });
 

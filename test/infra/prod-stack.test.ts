@@ -173,6 +173,7 @@ describe("Program: prod stack (Polar production)", () => {
     expect(JSON.parse((parameter.inputs.value as { value: string }).value)).toEqual({
       current: harness.secrets.get("webhook-endpoint"),
       previous: null,
+      previousExpiresAt: null,
     });
   });
 

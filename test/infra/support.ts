@@ -15,6 +15,8 @@ export const API_ID = "a1b2c3d4e5";
 export const API_ENDPOINT = `https://${API_ID}.execute-api.${REGION}.amazonaws.com`;
 export const EXECUTION_ARN = `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}`;
 export const ENDPOINT_TYPE = "pulumi-nodejs:dynamic/polar:WebhookEndpoint";
+/** The `secretRotatedAt` (and `modifiedAt`) the WebhookEndpoint mock reports for an endpoint with `secretRotation`. */
+export const MOCK_ROTATED_AT = "2026-11-24T09:30:00.000Z";
 
 /** `Pulumi.<stack>.yaml`'s `config:` map, parsed. */
 export function readStackFile(stack: string): Record<string, unknown> {
@@ -48,6 +50,8 @@ export interface Harness {
   readonly invokes: string[];
   /** The endpoint secret each WebhookEndpoint mock returned, by resource name. */
   readonly secrets: Map<string, string>;
+  /** The `previousSecret` returned for endpoints with `secretRotation`, by resource name. */
+  readonly previousSecrets: Map<string, string>;
   /** The URN of every registered resource, sorted (what decides replacements in an existing stack). */
   urns(): string[];
 }
@@ -120,7 +124,21 @@ function mockState(
     case ENDPOINT_TYPE: {
       const secret = `whsec_${randomBytes(24).toString("base64")}`;
       harness.secrets.set(args.name, secret);
-      return { id: randomUUID(), state: { ...inputs, secret, usesStandardWebhookSignature: true } };
+      // With a rotation marker: the outputs of an endpoint whose last `up` rotated its secret.
+      let rotation = {};
+      if (inputs.secretRotation !== undefined) {
+        const previousSecret = `whsec_${randomBytes(24).toString("base64")}`;
+        harness.previousSecrets.set(args.name, previousSecret);
+        rotation = {
+          previousSecret,
+          secretRotatedAt: MOCK_ROTATED_AT,
+          modifiedAt: MOCK_ROTATED_AT,
+        };
+      }
+      return {
+        id: randomUUID(),
+        state: { ...inputs, secret, usesStandardWebhookSignature: true, ...rotation },
+      };
     }
     default:
       return { id: `${args.name}-id`, state: inputs };
@@ -149,6 +167,7 @@ export async function installMocks(
     resources: [],
     invokes: [],
     secrets: new Map(),
+    previousSecrets: new Map(),
     urns: () => [...(monitor?.getRegisteredResources().keys() ?? [])].sort(),
   };
   await pulumi.runtime.setMocks(

@@ -528,7 +528,7 @@ describe("Function: handler (in-process, SQS = fauxqs)", () => {
       [
         "no secret variable",
         { QUEUE_URL: "http://127.0.0.1:1/000000000000/q" },
-        'Set POLAR_WEBHOOK_SECRET (the endpoint\'s whsec_… secret) or WEBHOOK_SECRET_PARAMETER (name of an SSM SecureString holding {"current": "whsec_…", "previous": null})',
+        'Set POLAR_WEBHOOK_SECRET (the endpoint\'s whsec_… secret) or WEBHOOK_SECRET_PARAMETER (name of an SSM SecureString holding {"current": "whsec_…", "previous": null, "previousExpiresAt": null})',
       ],
       [
         "both secret variables",

@@ -1,4 +1,4 @@
-import { SSMClient, type GetParameterCommandOutput } from "@aws-sdk/client-ssm";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
 import {
   Deadline,
@@ -10,31 +10,7 @@ import {
   SsmSecretProvider,
   type CandidateKey,
 } from "../../lambda/index";
-import { DUMMY_AWS, standardSecret } from "./support";
-
-/**
- * A real SSMClient whose GetParameter is answered by a middleware at the initialize step (before
- * serialization and network), the way aws-sdk-client-mock stubs commands — but typed, and counting
- * calls.
- */
-function stubbedSsm(answer: () => string | Error) {
-  const client = new SSMClient(DUMMY_AWS);
-  const requests: Array<{ name: string | undefined; withDecryption: boolean | undefined }> = [];
-  client.middlewareStack.add(
-    () => async (args) => {
-      const input = args.input as { Name?: string; WithDecryption?: boolean };
-      requests.push({ name: input.Name, withDecryption: input.WithDecryption });
-      const value = answer();
-      if (value instanceof Error) {
-        throw value;
-      }
-      const output: GetParameterCommandOutput = { $metadata: {}, Parameter: { Value: value } };
-      return { output, response: {} };
-    },
-    { step: "initialize", name: "stubGetParameter" },
-  );
-  return { client, requests };
-}
+import { DUMMY_AWS, standardSecret, stubbedSsm } from "./support";
 
 function secretsJson(current: string, previous: string | null = null): string {
   return JSON.stringify({ current, previous });
@@ -232,26 +208,36 @@ describe("Class: SsmSecretProvider", () => {
 });
 
 describe("Function: parseSecretParameterValue", () => {
-  it("reads current and previous, defaulting a missing previous to null", () => {
+  it("reads current and previous, defaulting a missing previous (and its expiry) to null", () => {
     expect(parseSecretParameterValue('{"current":"whsec_a","previous":"whsec_b"}')).toEqual({
       current: "whsec_a",
       previous: "whsec_b",
+      previousExpiresAt: null,
     });
     expect(parseSecretParameterValue('{"current":"whsec_a"}')).toEqual({
       current: "whsec_a",
       previous: null,
+      previousExpiresAt: null,
     });
   });
 
   it.each([
     ["no value", undefined, "Secret parameter has no value"],
     ["a bare secret", "whsec_notjson", "Secret parameter is not JSON"],
-    ["no current", '{"previous":"whsec_b"}', 'Secret parameter is not {"current", "previous"}'],
-    ["an empty current", '{"current":""}', 'Secret parameter is not {"current", "previous"}'],
+    [
+      "no current",
+      '{"previous":"whsec_b"}',
+      'Secret parameter is not {"current", "previous", "previousExpiresAt"}',
+    ],
+    [
+      "an empty current",
+      '{"current":""}',
+      'Secret parameter is not {"current", "previous", "previousExpiresAt"}',
+    ],
     [
       "a numeric previous",
       '{"current":"whsec_a","previous":1}',
-      'Secret parameter is not {"current", "previous"}',
+      'Secret parameter is not {"current", "previous", "previousExpiresAt"}',
     ],
   ])("rejects %s without echoing the value", (_name, value, message) => {
     let error: unknown;

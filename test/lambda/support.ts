@@ -13,6 +13,7 @@ import {
   type Message,
   type SQSClientConfig,
 } from "@aws-sdk/client-sqs";
+import { SSMClient, type GetParameterCommandOutput } from "@aws-sdk/client-ssm";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { FauxqsServer } from "fauxqs" with { "resolution-mode": "import" };
 import baseEventJson from "./events/http-api-post.json";
@@ -172,6 +173,30 @@ export const DUMMY_AWS = {
   region: "us-east-1",
   credentials: { accessKeyId: "test", secretAccessKey: "test" },
 } as const;
+
+/**
+ * A real SSMClient whose GetParameter is answered by a middleware at the initialize step (before
+ * serialization and network), the way aws-sdk-client-mock stubs commands — but typed, and counting
+ * calls.
+ */
+export function stubbedSsm(answer: () => string | Error) {
+  const client = new SSMClient(DUMMY_AWS);
+  const requests: Array<{ name: string | undefined; withDecryption: boolean | undefined }> = [];
+  client.middlewareStack.add(
+    () => async (args) => {
+      const input = args.input as { Name?: string; WithDecryption?: boolean };
+      requests.push({ name: input.Name, withDecryption: input.WithDecryption });
+      const value = answer();
+      if (value instanceof Error) {
+        throw value;
+      }
+      const output: GetParameterCommandOutput = { $metadata: {}, Parameter: { Value: value } };
+      return { output, response: {} };
+    },
+    { step: "initialize", name: "stubGetParameter" },
+  );
+  return { client, requests };
+}
 
 /** An in-process SQS-protocol server (fauxqs) on a free 127.0.0.1 port, and a client for it. */
 export interface TestSqs {
