@@ -12,6 +12,8 @@ export {
   type WebhookEndpointUpdate,
   type WebhookDelivery,
   type ListResource,
+  type ListWebhookDeliveriesQuery,
+  MAX_PAGE_SIZE,
 } from "./client";
 export { PolarApiError, PolarConnectionError, PolarResponseError } from "./errors";
 export {
