@@ -48,4 +48,9 @@ export {
   unreachableMessage,
   type EndpointLocation,
 } from "./location";
+export {
+  clientOptionsFromSettings,
+  ProviderSettingsError,
+  type ProviderSettings,
+} from "./settings";
 export { retryDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
