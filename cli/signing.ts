@@ -2,7 +2,7 @@
  * Signing a test event as Polar would, and finding the secret to sign it with in a stack. Pure.
  */
 import { Webhook } from "standardwebhooks";
-import type { StateResource } from "./stack";
+import { reveal, type StateResource } from "./state";
 
 export type SigningScheme = "standard" | "legacy";
 
@@ -103,20 +103,9 @@ function text(value: unknown): string | undefined {
   return typeof result === "string" ? result : undefined;
 }
 
-/** Pulumi's secret sentinel in exported state. */
-const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
-
-/** A state value in clear: `--show-secrets` exports secrets as `{sig, plaintext: "<json>"}`. */
+/** A string or boolean from state or outputs, in clear. */
 function plain(value: unknown): string | boolean | undefined {
-  if (value && typeof value === "object" && SECRET_SIGNATURE in value) {
-    const text = (value as { plaintext?: unknown }).plaintext;
-    if (typeof text !== "string") return undefined;
-    try {
-      return plain(JSON.parse(text));
-    } catch {
-      return undefined;
-    }
-  }
-  if (typeof value === "string") return value === "" ? undefined : value;
-  return typeof value === "boolean" ? value : undefined;
+  const revealed = reveal(value);
+  if (typeof revealed === "string") return revealed === "" ? undefined : revealed;
+  return typeof revealed === "boolean" ? revealed : undefined;
 }

@@ -109,14 +109,17 @@ export async function peekMessages(
   client: SQSClient,
   queueUrl: string,
   limit: number,
+  /** ApproximateNumberOfMessages: once that many are seen, another receive would only count them again. */
+  visible: number,
 ): Promise<Message[]> {
   const seen = new Map<string, Message>();
+  const wanted = Math.min(limit, Math.max(visible, 1));
   // The same visible messages can come back on every receive: stop when a round adds nothing.
-  for (let round = 0; seen.size < limit && round < Math.ceil(limit / 10) * 3; round++) {
+  for (let round = 0; seen.size < wanted && round < Math.ceil(wanted / 10) * 3; round++) {
     const { Messages = [] } = await client.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
-        MaxNumberOfMessages: Math.min(10, limit - seen.size),
+        MaxNumberOfMessages: Math.min(10, wanted - seen.size),
         VisibilityTimeout: 0,
         // Long polling asks every SQS server, so a small queue is not reported empty by sampling.
         WaitTimeSeconds: 1,

@@ -7,21 +7,20 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { LocalWorkspace, type LocalWorkspaceOptions } from "@pulumi/pulumi/automation";
+import {
+  LocalWorkspace,
+  PulumiCommand,
+  type LocalWorkspaceOptions,
+} from "@pulumi/pulumi/automation";
 import { CliError, EXIT } from "./errors";
 import type { Environment } from "./io";
 import { LOCAL_STACK, localStackSettings } from "./local-stack";
+import { reveal, type StateResource } from "./state";
+
+export type { StateResource } from "./state";
 
 /** The project directory the CLI uses unless `--cwd` names another: the repository. */
 export const REPO_ROOT = resolve(__dirname, "..");
-
-/** One resource of `pulumi stack export --show-secrets`. */
-export interface StateResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly id?: string;
-  readonly outputs?: Record<string, unknown>;
-}
 
 export interface StackHandle {
   readonly name: string;
@@ -33,7 +32,7 @@ export interface StackHandle {
   outputs(): Promise<Record<string, unknown>>;
   /** Config values by full key (`polar:accessToken`), secrets decrypted. Empty for the dev stack. */
   config(): Promise<Record<string, string>>;
-  /** The resources in the stack's state, secrets decrypted. */
+  /** The resources in the stack's state, secrets decrypted (wrapped: see `reveal`). */
   resources(): Promise<StateResource[]>;
   close(): Promise<void>;
 }
@@ -48,6 +47,8 @@ const PASSPHRASE_VARIABLES = "PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRA
 
 export async function openStack(name: string, options: OpenStackOptions): Promise<StackHandle> {
   const env = definedOnly(options.env);
+  // One `pulumi version` per run, shared by both workspaces: every CLI call costs seconds.
+  const pulumiCommand = await PulumiCommand.get();
   let temporary: string | undefined;
   let workspaceOptions: LocalWorkspaceOptions;
   let project: string;
@@ -67,6 +68,7 @@ export async function openStack(name: string, options: OpenStackOptions): Promis
     backendUrl = local.backendUrl;
     workspaceOptions = {
       workDir: temporary,
+      pulumiCommand,
       projectSettings: { name: project, runtime: "nodejs", backend: { url: backendUrl } },
       // The file's passphrase as the variable Pulumi reads first, so a PULUMI_CONFIG_PASSPHRASE
       // meant for other stacks cannot shadow it (Pulumi trims the file the same way).
@@ -84,67 +86,80 @@ export async function openStack(name: string, options: OpenStackOptions): Promis
       );
     }
     const settings = await (
-      await LocalWorkspace.create({ workDir, envVars: env })
+      await LocalWorkspace.create({ workDir, pulumiCommand, envVars: env })
     ).projectSettings();
     project = settings.name;
     // As scripts/stack.ts: a local file backend unless the project or the user chose one.
     backendUrl = settings.backend?.url ?? env.PULUMI_BACKEND_URL ?? "file://~";
     workspaceOptions = {
       workDir,
+      pulumiCommand,
       envVars: { ...env, ...(settings.backend?.url ? {} : { PULUMI_BACKEND_URL: backendUrl }) },
     };
   }
   const description = `${project}/${name}`;
+  const where = `project ${project} (backend ${backendUrl})`;
   const cleanup = async () => {
     if (temporary) await rm(temporary, { recursive: true, force: true });
   };
   try {
     const workspace = await LocalWorkspace.create(workspaceOptions);
-    const stacks = (await workspace.listStacks()).map((summary) => summary.name);
-    if (!stacks.includes(name)) {
-      const where = `project ${project} (backend ${backendUrl})`;
-      throw new CliError(
-        stacks.length === 0
-          ? `No stack ${JSON.stringify(name)}: ${where} has no stacks yet; deploy one with \`npm run up -- <stack>\`.`
-          : `No stack ${JSON.stringify(name)} in ${where}; its stacks: ${stacks.join(", ")}.`,
-        EXIT.USAGE,
-      );
-    }
     const vars = workspaceOptions.envVars ?? {};
-    const requirePassphrase = () => {
+    const call = async <T>(operation: () => Promise<T>): Promise<T> => {
       if (vars.PULUMI_CONFIG_PASSPHRASE === undefined && !vars.PULUMI_CONFIG_PASSPHRASE_FILE) {
         throw new CliError(
           `Set ${PASSPHRASE_VARIABLES}: stack ${description} keeps its secrets (the Polar token, the signing secret) encrypted with it.`,
           EXIT.USAGE,
         );
       }
+      try {
+        return await operation();
+      } catch (error) {
+        if (!/no stack named/.test(String((error as Error)?.message))) {
+          throw pulumiError(description, error);
+        }
+        const stacks = (await workspace.listStacks()).map((summary) => summary.name);
+        throw new CliError(
+          stacks.length === 0
+            ? `No stack ${JSON.stringify(name)}: ${where} has no stacks yet; deploy one with \`npm run up -- <stack>\`.`
+            : `No stack ${JSON.stringify(name)} in ${where}; its stacks: ${stacks.join(", ")}.`,
+          EXIT.USAGE,
+        );
+      }
     };
     let outputs: Promise<Record<string, unknown>> | undefined;
+    let snapshot:
+      Promise<{ outputs: Record<string, unknown>; resources: StateResource[] }> | undefined;
+    const exported = () => {
+      snapshot ??= call(() => workspace.exportStack(name)).then((deployment) => {
+        const resources =
+          (deployment.deployment as { resources?: StateResource[] }).resources ?? [];
+        const root = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
+        return { resources, outputs: reveal(root?.outputs ?? {}) as Record<string, unknown> };
+      });
+      return snapshot;
+    };
     return {
       name,
       description,
       isLocalDev,
       outputs: () => {
-        outputs ??= (async () => {
-          requirePassphrase();
-          const map = await pulumiCall(description, () => workspace.stackOutputs(name));
-          return Object.fromEntries(Object.entries(map).map(([key, { value }]) => [key, value]));
-        })();
+        // After an export (trigger reads both), the outputs are already at hand.
+        outputs ??= snapshot
+          ? snapshot.then((state) => state.outputs)
+          : call(() => workspace.stackOutputs(name)).then((map) =>
+              Object.fromEntries(Object.entries(map).map(([key, { value }]) => [key, value])),
+            );
         return outputs;
       },
       config: async () => {
         if (isLocalDev) return {};
-        requirePassphrase();
-        const map = await pulumiCall(description, () => workspace.getAllConfig(name));
+        const map = await call(() => workspace.getAllConfig(name));
         return Object.fromEntries(
           Object.entries(map).map(([key, { value }]) => [key, String(value)]),
         );
       },
-      resources: async () => {
-        requirePassphrase();
-        const exported = await pulumiCall(description, () => workspace.exportStack(name));
-        return (exported.deployment as { resources?: StateResource[] }).resources ?? [];
-      },
+      resources: async () => (await exported()).resources,
       close: cleanup,
     };
   } catch (error) {
@@ -154,15 +169,11 @@ export async function openStack(name: string, options: OpenStackOptions): Promis
 }
 
 /** The Pulumi CLI's own `error:` lines, without the command line it ran or its environment. */
-async function pulumiCall<T>(description: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    const lines = [...new Set(text.split("\n").filter((line) => /^\s*error: /.test(line)))];
-    const reason = lines.length > 0 ? lines.map((line) => line.trim()).join("; ") : "pulumi failed";
-    throw new CliError(`Cannot read stack ${description}: ${reason}`);
-  }
+function pulumiError(description: string, error: unknown): CliError {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = [...new Set(text.split("\n").filter((line) => /^\s*error: /.test(line)))];
+  const reason = lines.length > 0 ? lines.map((line) => line.trim()).join("; ") : "pulumi failed";
+  return new CliError(`Cannot read stack ${description}: ${reason}`);
 }
 
 function definedOnly(env: Environment): Record<string, string> {

@@ -76,7 +76,9 @@ export async function peek(input: PeekInput, context: Context): Promise<typeof E
   const url = input.which === "queue" ? queues.queueUrl : queues.deadLetterQueueUrl;
   try {
     const state = await queueState(queues.client, url);
-    const rows = (await peekMessages(queues.client, url, input.limit)).map(toMessageJson);
+    const rows = (await peekMessages(queues.client, url, input.limit, state.visible)).map(
+      toMessageJson,
+    );
     if (input.json) {
       const output: PeekJson = {
         version: 1,

@@ -104,6 +104,8 @@ export const triggerCommand: CommandSpec<TriggerInput> = {
 
 export async function trigger(input: TriggerInput, context: Context): Promise<ExitCode> {
   const stack = await context.stack(input.stack, input.cwd);
+  // One export gives both the state (the endpoint's secret and scheme) and the outputs.
+  const resources = await stack.resources();
   const outputs = await stack.outputs();
   const url = typeof outputs.webhookUrl === "string" ? outputs.webhookUrl : undefined;
   if (!url || !/^https?:\/\//.test(url)) {
@@ -111,7 +113,7 @@ export async function trigger(input: TriggerInput, context: Context): Promise<Ex
       `Stack ${stack.description} has no webhookUrl output: deploy it first (npm run up -- ${stack.name}, or npm run dev for local).`,
     );
   }
-  const material = signingMaterial(outputs, await stack.resources());
+  const material = signingMaterial(outputs, resources);
   if (!material) {
     throw new CliError(
       `Stack ${stack.description} has no signing secret here: it exports no \`secret\` output and its state holds no ${WEBHOOK_ENDPOINT_TYPE} with the id of its endpointId output. Deploy the stack (npm run up -- ${stack.name}), or export the endpoint's secret as a secret output.`,
