@@ -1,6 +1,6 @@
 /** What a command runs with: its streams, colour, progress, and the stacks it opened. */
 import { type CliIo, colorEnabled, painter, type Paint, Progress } from "./io";
-import { openStack, type StackHandle } from "./stack";
+import type { StackHandle } from "./stack";
 
 export interface Context {
   readonly io: CliIo;
@@ -26,7 +26,10 @@ export function createContext(io: CliIo): Context {
       const key = `${cwd ?? ""}\0${name}`;
       let handle = opened.get(key);
       if (!handle) {
-        handle = openStack(name, { cwd, env: io.env });
+        // The Automation API loads in seconds: only commands given a stack pay for it.
+        handle = import("./stack.js").then(({ openStack }) =>
+          openStack(name, { cwd, env: io.env }),
+        );
         opened.set(key, handle);
       }
       return handle;

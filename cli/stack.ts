@@ -48,7 +48,11 @@ const PASSPHRASE_VARIABLES = "PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRA
 export async function openStack(name: string, options: OpenStackOptions): Promise<StackHandle> {
   const env = definedOnly(options.env);
   // One `pulumi version` per run, shared by both workspaces: every CLI call costs seconds.
-  const pulumiCommand = await PulumiCommand.get();
+  const pulumiCommand = await PulumiCommand.get().catch((error: unknown) => {
+    throw new CliError(
+      `The Pulumi CLI did not run (${(error as Error).message.split("\n")[0]}): run \`npm run setup\`, then use \`npm run polar -- …\` or polar-webhooks, which put it on PATH.`,
+    );
+  });
   let temporary: string | undefined;
   let workspaceOptions: LocalWorkspaceOptions;
   let project: string;

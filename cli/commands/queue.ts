@@ -2,9 +2,8 @@
 import { flag, positiveInteger, stringValue, type CommandSpec } from "../args";
 import type { Context } from "../context";
 import { EXIT, UsageError } from "../errors";
-import { messagesTable, toMessageJson, type PeekJson } from "../messages-view";
+import type { PeekJson } from "../messages-view";
 import { CWD_OPTION, JSON_OPTION, STACK_OPTION } from "../options";
-import { peekMessages, queueState, stackQueues } from "../sqs";
 
 export const DEFAULT_PEEK_LIMIT = 10;
 
@@ -71,6 +70,9 @@ export const queuePeekCommand = peekCommand("queue");
 export const dlqPeekCommand = peekCommand("dlq");
 
 export async function peek(input: PeekInput, context: Context): Promise<typeof EXIT.OK> {
+  // The AWS SDK loads on use (see context.ts).
+  const { peekMessages, queueState, stackQueues } = await import("../sqs.js");
+  const { messagesTable, toMessageJson } = await import("../messages-view.js");
   const stack = await context.stack(input.stack, input.cwd);
   const queues = await stackQueues(stack, context.io.env);
   const url = input.which === "queue" ? queues.queueUrl : queues.deadLetterQueueUrl;

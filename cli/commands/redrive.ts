@@ -7,14 +7,7 @@ import { flag, positiveInteger, stringValue, type CommandSpec } from "../args";
 import type { Context } from "../context";
 import { CliError, EXIT, UsageError, type ExitCode } from "../errors";
 import { CWD_OPTION, JSON_OPTION, STACK_OPTION } from "../options";
-import {
-  moveOneByOne,
-  moveTasks,
-  queueState,
-  stackQueues,
-  startMoveTask,
-  type StackQueues,
-} from "../sqs";
+import type { StackQueues } from "../sqs";
 
 /** How often a running move task is looked at. */
 export const MOVE_TASK_POLL_MS = 1_000;
@@ -86,6 +79,8 @@ export const dlqRedriveCommand: CommandSpec<RedriveInput> = {
 
 export async function redrive(input: RedriveInput, context: Context): Promise<ExitCode> {
   const stack = await context.stack(input.stack, input.cwd);
+  // The AWS SDK loads on use (see context.ts).
+  const { stackQueues } = await import("../sqs.js");
   const queues = await stackQueues(stack, context.io.env);
   try {
     return await redriveQueues(queues, input, context);
@@ -100,6 +95,7 @@ export async function redriveQueues(
   input: Omit<RedriveInput, "stack" | "cwd">,
   context: Context,
 ): Promise<ExitCode> {
+  const { moveOneByOne, moveTasks, queueState, startMoveTask } = await import("../sqs.js");
   const [dlq, source] = await Promise.all([
     queueState(queues.client, queues.deadLetterQueueUrl),
     queueState(queues.client, queues.queueUrl),
@@ -160,6 +156,7 @@ async function follow(
   input: Pick<RedriveInput, "json">,
   context: Context,
 ): Promise<ExitCode> {
+  const { moveTasks } = await import("../sqs.js");
   for (;;) {
     const task = (await moveTasks(client, dlqArn)).find((entry) => entry.TaskHandle === handle);
     const moved = task?.ApproximateNumberOfMessagesMoved ?? 0;

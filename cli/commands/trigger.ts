@@ -4,14 +4,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { request } from "undici";
-import { sampleWebhookPayload } from "../../local/polar-emulator";
 import { flag, stringValue, type CommandSpec } from "../args";
 import type { Context } from "../context";
 import { CliError, EXIT, UsageError, type ExitCode } from "../errors";
 import { eventType } from "../inputs";
 import { CWD_OPTION, JSON_OPTION, STACK_OPTION } from "../options";
-import { signDelivery, signingMaterial, WEBHOOK_ENDPOINT_TYPE } from "../signing";
 
 /** Polar's own delivery timeout. */
 export const TRIGGER_TIMEOUT_MS = 10_000;
@@ -103,6 +100,10 @@ export const triggerCommand: CommandSpec<TriggerInput> = {
 };
 
 export async function trigger(input: TriggerInput, context: Context): Promise<ExitCode> {
+  // Loaded on use, like the Automation API (see context.ts).
+  const { request } = await import("undici");
+  const { sampleWebhookPayload } = await import("../../local/polar-emulator/index.js");
+  const signing = await import("../signing.js");
   const stack = await context.stack(input.stack, input.cwd);
   // One export gives both the state (the endpoint's secret and scheme) and the outputs.
   const resources = await stack.resources();
@@ -113,10 +114,10 @@ export async function trigger(input: TriggerInput, context: Context): Promise<Ex
       `Stack ${stack.description} has no webhookUrl output: deploy it first (npm run up -- ${stack.name}, or npm run dev for local).`,
     );
   }
-  const material = signingMaterial(outputs, resources);
+  const material = signing.signingMaterial(outputs, resources);
   if (!material) {
     throw new CliError(
-      `Stack ${stack.description} has no signing secret here: it exports no \`secret\` output and its state holds no ${WEBHOOK_ENDPOINT_TYPE} with the id of its endpointId output. Deploy the stack (npm run up -- ${stack.name}), or export the endpoint's secret as a secret output.`,
+      `Stack ${stack.description} has no signing secret here: it exports no \`secret\` output and its state holds no ${signing.WEBHOOK_ENDPOINT_TYPE} with the id of its endpointId output. Deploy the stack (npm run up -- ${stack.name}), or export the endpoint's secret as a secret output.`,
     );
   }
   let body: string;
@@ -130,7 +131,7 @@ export async function trigger(input: TriggerInput, context: Context): Promise<Ex
     throw new UsageError(`--data: ${(error as Error).message}`, "trigger");
   }
   const webhookId = randomUUID();
-  const signed = signDelivery({
+  const signed = signing.signDelivery({
     secret: material.secret,
     scheme: material.scheme,
     webhookId,

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { expect } from "vitest";
+import { createContext, type Context } from "../../cli/context";
 import type { CliIo, Environment, Output } from "../../cli/io";
 import { runCli } from "../../cli/polar";
 
@@ -106,4 +107,30 @@ export function expectNoSecretsIn(outputs: readonly string[], secrets: readonly 
 export function json<T>(result: CliRun): T {
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as T;
+}
+
+/** A command context on captured streams, for calling a command's function directly. */
+export function capturedContext(env: Environment = {}): {
+  context: Context;
+  stdout: () => string;
+  stderr: () => string;
+} {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const context = createContext({
+    stdout,
+    stderr,
+    env: cleanEnv(env),
+    now: () => Date.now(),
+    // Waits (polling a move task, pacing) pass at once: these tests script every answer.
+    sleep: () => Promise.resolve(),
+  });
+  return {
+    context,
+    stdout: () => stdout.text,
+    stderr: () => {
+      allOutput.push(stdout.text, stderr.text);
+      return stderr.text;
+    },
+  };
 }
