@@ -15,7 +15,7 @@ export interface DeliveryJson {
   readonly httpCode: number | null;
   /** The receiver's answer (≤ 2,048 characters) or the error text. */
   readonly response: string | null;
-  /** 1 for the event's first delivery in this listing, counting up in time. */
+  /** 1 for the event's first delivery among those fetched, counting up in time. */
   readonly attempt: number;
   readonly event: {
     readonly id: string;

@@ -68,7 +68,7 @@ export const deliveriesCommand: CommandSpec<DeliveriesInput> = {
     rate: RATE_OPTION,
   },
   details: [
-    "ATTEMPT numbers each event's attempts in this listing, oldest first; with --since, --failed or --limit, earlier attempts may fall outside it.",
+    "ATTEMPT counts each event's attempts, oldest first, among the deliveries fetched (whole pages of 100, even for a smaller --limit); attempts hidden by --since or --failed, or beyond the pages fetched, are not counted.",
     POLAR_SETTINGS_DETAILS,
   ],
   examples: [
@@ -129,9 +129,10 @@ export async function deliveries(
   try {
     const { items, total } = await fetchDeliveries(polar, query, input.limit, context);
     // `query` also matches delivery ids and HTTP codes: keep the event's own attempts only.
+    // Attempts are numbered over every fetched page (a full page even for a small --limit).
     const rows = toDeliveryJson(
       input.eventId ? items.filter((d) => d.webhook_event.id === input.eventId) : items,
-    );
+    ).slice(0, input.limit);
     if (input.json) {
       const output: DeliveriesJson = { version: 1, total, deliveries: rows };
       context.io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
@@ -156,7 +157,10 @@ export async function deliveries(
   }
 }
 
-/** Follows pages until `limit` rows (or all), reporting each page on stderr. */
+/**
+ * Follows pages until at least `limit` deliveries (or all) are fetched, reporting each page on
+ * stderr. Returns whole pages: the caller cuts to `limit`.
+ */
 export async function fetchDeliveries(
   polar: Awaited<ReturnType<typeof polarAccess>>["polar"],
   query: Omit<ListWebhookDeliveriesQuery, "page">,
@@ -175,5 +179,5 @@ export async function fetchDeliveries(
     if (limit !== undefined && items.length >= limit) break;
   }
   context.progress.clear();
-  return { items: limit === undefined ? items : items.slice(0, limit), total };
+  return { items, total };
 }

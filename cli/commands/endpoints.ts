@@ -85,6 +85,9 @@ export async function endpoints(input: EndpointsInput, context: Context): Promis
       context.io.stdout.write("No webhook endpoints.\n");
     } else {
       context.io.stdout.write(endpointsTable(rows, context.paint));
+      if (stack && rows.some((row) => row.stackEndpoint)) {
+        context.io.stdout.write(`* the endpoint of stack ${stack.description}\n`);
+      }
     }
     return EXIT.OK;
   } finally {

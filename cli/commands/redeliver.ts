@@ -271,9 +271,11 @@ function report(
   duplicates: number,
   context: Context,
 ): ExitCode {
-  const skipped = plan.skipped.map((event): RedeliveredEventJson => ({
-    ...event,
+  const skipped = plan.skipped.map(({ id, type, reason }): RedeliveredEventJson => ({
+    id,
+    type,
     outcome: "skipped",
+    reason,
   }));
   const failed = results.filter((result) => result.outcome === "failed").length;
   if (input.json) {

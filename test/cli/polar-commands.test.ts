@@ -111,6 +111,9 @@ describe("deliveries", () => {
         await run(["deliveries", "--endpoint", e.id, "--failed", "--json"], env),
       );
       const table = await run(["deliveries", "--endpoint", e.id], env);
+      const newest = json<DeliveriesJson>(
+        await run(["deliveries", "--endpoint", e.id, "--limit", "1", "--json"], env),
+      );
 
       expect(listed.total).toBe(3);
       expect(
@@ -127,6 +130,8 @@ describe("deliveries", () => {
         apiVersion: "2026-04",
       });
       expect(failed.deliveries.map((d) => d.httpCode)).toEqual([503, 500]);
+      // Numbered over the whole page fetched, not just the row shown.
+      expect(newest.deliveries.map((d) => [d.attempt, d.httpCode])).toEqual([[3, 202]]);
       const lines = table.stdout.trimEnd().split("\n");
       expect(lines[0]).toMatch(/^AGE\s+STATUS\s+CODE\s+EVENT TYPE\s+ATTEMPT\s+EVENT ID\s+NOTE$/);
       expect(lines[1]).toMatch(
