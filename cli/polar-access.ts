@@ -10,6 +10,7 @@ import {
   type ProviderSettings,
 } from "../providers/polar";
 import { CliError, EXIT, UsageError } from "./errors";
+import type { Context } from "./context";
 import type { CliIo } from "./io";
 import { defaultPerMinute, Pacer } from "./pacer";
 import { PacedPolar } from "./polar-calls";
@@ -69,6 +70,20 @@ export async function polarAccess(options: PolarAccessOptions): Promise<PolarAcc
     server,
     stackEndpointId,
   };
+}
+
+/** The stack named by `--stack`/`--cwd` (if any) and Polar access for a command. */
+export async function commandPolarAccess(
+  input: { readonly stack?: string; readonly cwd?: string; readonly perMinute?: number },
+  context: Context,
+): Promise<PolarAccess> {
+  const stack = input.stack ? await context.stack(input.stack, input.cwd) : undefined;
+  return polarAccess({
+    io: context.io,
+    stack,
+    perMinute: input.perMinute,
+    onWait: (message) => context.progress.note(context.paintErr("yellow", message)),
+  });
 }
 
 function missingTokenMessage(stack: StackHandle | undefined): string {

@@ -12,7 +12,8 @@ import {
   RATE_OPTION,
   STACK_OPTION,
 } from "../options";
-import { parseRate, polarAccess } from "../polar-access";
+import { commandPolarAccess, parseRate } from "../polar-access";
+import type { PacedPolar } from "../polar-calls";
 
 export const DEFAULT_DELIVERIES_LIMIT = 100;
 
@@ -110,13 +111,7 @@ export async function deliveries(
   input: DeliveriesInput,
   context: Context,
 ): Promise<typeof EXIT.OK> {
-  const stack = input.stack ? await context.stack(input.stack, input.cwd) : undefined;
-  const { polar, stackEndpointId } = await polarAccess({
-    io: context.io,
-    stack,
-    perMinute: input.perMinute,
-    onWait: (message) => context.progress.note(message),
-  });
+  const { polar, stackEndpointId } = await commandPolarAccess(input, context);
   const endpointIds =
     input.endpointIds.length > 0 ? input.endpointIds : stackEndpointId ? [stackEndpointId] : [];
   const query: Omit<ListWebhookDeliveriesQuery, "page"> = {
@@ -162,7 +157,7 @@ export async function deliveries(
  * stderr. Returns whole pages: the caller cuts to `limit`.
  */
 export async function fetchDeliveries(
-  polar: Awaited<ReturnType<typeof polarAccess>>["polar"],
+  polar: PacedPolar,
   query: Omit<ListWebhookDeliveriesQuery, "page">,
   limit: number | undefined,
   context: Context,

@@ -10,7 +10,7 @@ import {
   RATE_OPTION,
   STACK_OPTION,
 } from "../options";
-import { parseRate, polarAccess } from "../polar-access";
+import { commandPolarAccess, parseRate } from "../polar-access";
 import { renderTable } from "../table";
 
 export interface EndpointsInput {
@@ -66,13 +66,7 @@ export const endpointsCommand: CommandSpec<EndpointsInput> = {
 };
 
 export async function endpoints(input: EndpointsInput, context: Context): Promise<typeof EXIT.OK> {
-  const stack = input.stack ? await context.stack(input.stack, input.cwd) : undefined;
-  const { polar, stackEndpointId } = await polarAccess({
-    io: context.io,
-    stack,
-    perMinute: input.perMinute,
-    onWait: (message) => context.progress.note(message),
-  });
+  const { polar, stackEndpointId } = await commandPolarAccess(input, context);
   try {
     context.progress.update("fetching endpoints…");
     const listed = await polar.listEndpoints();
@@ -85,8 +79,8 @@ export async function endpoints(input: EndpointsInput, context: Context): Promis
       context.io.stdout.write("No webhook endpoints.\n");
     } else {
       context.io.stdout.write(endpointsTable(rows, context.paint));
-      if (stack && rows.some((row) => row.stackEndpoint)) {
-        context.io.stdout.write(`* the endpoint of stack ${stack.description}\n`);
+      if (rows.some((row) => row.stackEndpoint)) {
+        context.io.stdout.write(`* the endpoint of stack ${input.stack}\n`);
       }
     }
     return EXIT.OK;

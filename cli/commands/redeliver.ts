@@ -15,7 +15,7 @@ import {
   RATE_OPTION,
   STACK_OPTION,
 } from "../options";
-import { parseRate, polarAccess, type PolarAccess } from "../polar-access";
+import { commandPolarAccess, parseRate, type PolarAccess } from "../polar-access";
 import {
   dedupeIds,
   planExplicit,
@@ -152,13 +152,7 @@ export const redeliverCommand: CommandSpec<RedeliverInput> = {
 };
 
 export async function redeliver(input: RedeliverInput, context: Context): Promise<ExitCode> {
-  const stack = input.stack ? await context.stack(input.stack, input.cwd) : undefined;
-  const access = await polarAccess({
-    io: context.io,
-    stack,
-    perMinute: input.perMinute,
-    onWait: (message) => context.progress.note(context.paintErr("yellow", message)),
-  });
+  const access = await commandPolarAccess(input, context);
   try {
     const { unique, duplicates } = dedupeIds(input.ids);
     if (duplicates > 0) {

@@ -4,7 +4,7 @@ import type { EndpointsJson } from "../../cli/commands/endpoints";
 import type { DeliveriesJson } from "../../cli/deliveries-view";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
 import { sequence, startReceiver, type Receiver } from "../emulators/polar/receiver";
-import { allOutput, expectNoSecretsIn, json, run } from "./support";
+import { allOutput, expectNoSecretsIn, failedEvent, json, run } from "./support";
 
 let polar: PolarEmulator;
 let receiver: Receiver;
@@ -28,22 +28,6 @@ afterAll(async () => {
 
 function endpoint(events = ["order.paid", "order.refunded"] as const) {
   return polar.insertEndpoint({ url: `${receiver.url}/hook`, events: [...events] });
-}
-
-/** An event with one failed attempt per `failures`, then a successful one if `recovered`. */
-function failedEvent(
-  endpointId: string,
-  options: { recovered?: boolean; archived?: boolean; type?: "order.paid" | "order.refunded" } = {},
-) {
-  const event = polar.insertEvent({
-    endpointId,
-    type: options.type ?? "order.paid",
-    payload: options.archived ? null : "{}",
-  });
-  polar.insertDelivery({ eventId: event.id, succeeded: false, httpCode: 500, response: "boom" });
-  if (options.recovered)
-    polar.insertDelivery({ eventId: event.id, succeeded: true, httpCode: 202 });
-  return event;
 }
 
 describe("endpoints", () => {
@@ -148,7 +132,7 @@ describe("deliveries", () => {
   it("follows every page with a progress line, and applies each filter on Polar's side", async () => {
     const e = endpoint();
     const events = Array.from({ length: 130 }, (_, i) =>
-      failedEvent(e.id, {
+      failedEvent(polar, e.id, {
         type: i % 10 === 0 ? "order.refunded" : "order.paid",
         recovered: i % 2 === 0,
       }),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RedeliverJson } from "../../cli/commands/redeliver";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
 import { startReceiver, type Receiver } from "../emulators/polar/receiver";
-import { allOutput, expectNoSecretsIn, json, run } from "./support";
+import { allOutput, expectNoSecretsIn, failedEvent, json, run } from "./support";
 
 let polar: PolarEmulator;
 let receiver: Receiver;
@@ -32,29 +32,14 @@ function endpoint() {
   });
 }
 
-function failedEvent(
-  endpointId: string,
-  options: { recovered?: boolean; archived?: boolean; type?: "order.paid" | "order.refunded" } = {},
-) {
-  const event = polar.insertEvent({
-    endpointId,
-    type: options.type ?? "order.paid",
-    payload: options.archived ? null : "{}",
-  });
-  polar.insertDelivery({ eventId: event.id, succeeded: false, httpCode: 500 });
-  if (options.recovered)
-    polar.insertDelivery({ eventId: event.id, succeeded: true, httpCode: 202 });
-  return event;
-}
-
 const redeliveredIds = () => polar.redeliveries.map((event) => event.id);
 
 describe("redeliver <event-id>…", () => {
   it("sends each named event once, skips an archived one and says so, and fails on an unknown one", async () => {
     const e = endpoint();
-    const first = failedEvent(e.id);
-    const succeeded = failedEvent(e.id, { recovered: true });
-    const archived = failedEvent(e.id, { archived: true });
+    const first = failedEvent(polar, e.id);
+    const succeeded = failedEvent(polar, e.id, { recovered: true });
+    const archived = failedEvent(polar, e.id, { archived: true });
     const unknown = randomUUID();
     const before = redeliveredIds().length;
 
@@ -90,8 +75,8 @@ describe("redeliver <event-id>…", () => {
 
   it("prints the outcome of every event as JSON", async () => {
     const e = endpoint();
-    const event = failedEvent(e.id, { type: "order.refunded" });
-    const archived = failedEvent(e.id, { archived: true });
+    const event = failedEvent(polar, e.id, { type: "order.refunded" });
+    const archived = failedEvent(polar, e.id, { archived: true });
 
     const output = json<RedeliverJson>(
       await run(["redeliver", event.id, archived.id, "--json", "--rate", "6000"], env),
@@ -132,10 +117,10 @@ describe("redeliver --failed --since", () => {
   it("redelivers every failed event once, oldest first, waiting out each 429 as Retry-After asks", async () => {
     const e = endpoint();
     const failed = Array.from({ length: 6 }, (_, i) =>
-      failedEvent(e.id, { type: i === 2 ? "order.refunded" : "order.paid" }),
+      failedEvent(polar, e.id, { type: i === 2 ? "order.refunded" : "order.paid" }),
     );
-    failedEvent(e.id, { recovered: true });
-    const archived = failedEvent(e.id, { archived: true });
+    failedEvent(polar, e.id, { recovered: true });
+    const archived = failedEvent(polar, e.id, { archived: true });
     polar.resetRequests();
     const before = redeliveredIds().length;
     polar.faults.set({
@@ -172,7 +157,7 @@ describe("redeliver --failed --since", () => {
 
   it("lists, with --dry-run, what it would send and sends nothing", async () => {
     const e = endpoint();
-    const [a, b] = [failedEvent(e.id), failedEvent(e.id, { type: "order.refunded" })];
+    const [a, b] = [failedEvent(polar, e.id), failedEvent(polar, e.id, { type: "order.refunded" })];
     const before = redeliveredIds().length;
     polar.resetRequests();
 

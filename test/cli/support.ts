@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { expect } from "vitest";
 import { createContext, type Context } from "../../cli/context";
 import type { CliIo, Environment, Output } from "../../cli/io";
+import type { PolarEmulator } from "../emulators/polar";
 import { runCli } from "../../cli/polar";
 
 export const REPO_ROOT = resolve(__dirname, "../..");
@@ -133,4 +134,22 @@ export function capturedContext(env: Environment = {}): {
       return stderr.text;
     },
   };
+}
+
+/** An event in `polar` with one failed attempt (and a later successful one if `recovered`). */
+export function failedEvent(
+  polar: PolarEmulator,
+  endpointId: string,
+  options: { recovered?: boolean; archived?: boolean; type?: "order.paid" | "order.refunded" } = {},
+) {
+  const event = polar.insertEvent({
+    endpointId,
+    type: options.type ?? "order.paid",
+    // Polar archives an event by dropping its payload.
+    payload: options.archived ? null : "{}",
+  });
+  polar.insertDelivery({ eventId: event.id, succeeded: false, httpCode: 500, response: "boom" });
+  if (options.recovered)
+    polar.insertDelivery({ eventId: event.id, succeeded: true, httpCode: 202 });
+  return event;
 }
