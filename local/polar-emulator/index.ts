@@ -63,6 +63,7 @@ export {
   type WebhookDataOverrides,
   type WebhookEventData,
 } from "./payloads";
+export { sampleWebhookPayload, type SamplePayloadOptions } from "./sample-payload";
 export type { SecretGeneration } from "./secrets";
 export type { RecordedRequest } from "./server";
 export type {

@@ -187,7 +187,13 @@ export class PolarClient {
     const search = new URLSearchParams();
     for (const id of toArray(query.endpointId)) search.append("endpoint_id", id);
     for (const type of toArray(query.eventType)) search.append("event_type", type);
+    if (query.startTimestamp !== undefined) {
+      search.set("start_timestamp", instant(query.startTimestamp));
+    }
+    if (query.endTimestamp !== undefined) search.set("end_timestamp", instant(query.endTimestamp));
     if (query.succeeded !== undefined) search.set("succeeded", String(query.succeeded));
+    if (query.query !== undefined) search.set("query", query.query);
+    if (query.httpCodeClass !== undefined) search.set("http_code_class", query.httpCodeClass);
     if (query.page !== undefined) search.set("page", String(query.page));
     if (query.limit !== undefined) search.set("limit", String(query.limit));
     return this.call("GET", "/v1/webhooks/deliveries", {
@@ -347,6 +353,10 @@ export function isAmbiguousFailure(error: unknown): boolean {
   return (
     error instanceof PolarConnectionError || (error instanceof PolarApiError && error.status >= 500)
   );
+}
+
+function instant(value: Date | string): string {
+  return value instanceof Date ? value.toISOString() : value;
 }
 
 function toArray<T>(value: T | T[] | undefined): T[] {

@@ -12,6 +12,8 @@ export {
   type WebhookEndpointUpdate,
   type WebhookDelivery,
   type ListResource,
+  type ListWebhookDeliveriesQuery,
+  MAX_PAGE_SIZE,
 } from "./client";
 export { PolarApiError, PolarConnectionError, PolarResponseError } from "./errors";
 export {
@@ -46,5 +48,10 @@ export {
   unreachableMessage,
   type EndpointLocation,
 } from "./location";
+export {
+  clientOptionsFromSettings,
+  ProviderSettingsError,
+  type ProviderSettings,
+} from "./settings";
 export { retryDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 export { rotationInstant } from "./rotation";

@@ -52,6 +52,10 @@ function buildSchemas(): Schemas {
     last_http_code: z.number().int().nullable(),
     succeeded: z.boolean().nullable(),
     skipped: z.boolean(),
+    api_version: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? null),
     payload: z.string().nullable(),
     type: z.string(),
     is_archived: z.boolean(),

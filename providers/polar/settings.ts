@@ -52,20 +52,30 @@ export function resolvePreviousAccessToken(): string | undefined {
 
 /** Stack config first (`polar:*`), then the environment (`POLAR_*`); read on every call. */
 export function resolveClientOptions(): PolarClientOptions {
-  const stored = storedSettings();
-  const accessToken = nonEmpty(stored.accessToken) ?? nonEmpty(process.env.POLAR_ACCESS_TOKEN);
+  return clientOptionsFromSettings(storedSettings(), process.env);
+}
+
+/**
+ * The same resolution for settings a caller read itself (the operations CLI reads a stack's config
+ * through the Automation API): `stored` is the stack config, `env` the environment.
+ */
+export function clientOptionsFromSettings(
+  stored: ProviderSettings,
+  env: Readonly<Record<string, string | undefined>>,
+): PolarClientOptions {
+  const accessToken = nonEmpty(stored.accessToken) ?? nonEmpty(env.POLAR_ACCESS_TOKEN);
   if (!accessToken) {
     throw new ProviderSettingsError(
       "Polar access token is missing: run `pulumi config set --secret polar:accessToken <token>` or set POLAR_ACCESS_TOKEN (an organization access token with webhooks:read and webhooks:write).",
     );
   }
-  const server = nonEmpty(stored.server) ?? nonEmpty(process.env.POLAR_SERVER) ?? "sandbox";
+  const server = nonEmpty(stored.server) ?? nonEmpty(env.POLAR_SERVER) ?? "sandbox";
   if (server !== "sandbox" && server !== "production") {
     throw new ProviderSettingsError(
       `polar:server is ${JSON.stringify(server)}; use "sandbox" or "production" (pulumi config set polar:server sandbox).`,
     );
   }
-  const apiUrl = nonEmpty(stored.apiUrl) ?? nonEmpty(process.env.POLAR_API_URL);
+  const apiUrl = nonEmpty(stored.apiUrl) ?? nonEmpty(env.POLAR_API_URL);
   if (apiUrl !== undefined) {
     let parsed: URL | undefined;
     try {

@@ -52,6 +52,8 @@ export interface WebhookDelivery {
     last_http_code: number | null;
     succeeded: boolean | null;
     skipped: boolean;
+    /** The API version the payload follows; null from API deployments older than the field. */
+    api_version: string | null;
     payload: string | null;
     type: string;
     is_archived: boolean;
@@ -66,7 +68,14 @@ export interface ListWebhookEndpointsQuery {
 
 export interface ListWebhookDeliveriesQuery {
   endpointId?: string | string[];
+  /** Deliveries created strictly after this instant (Polar wants a zone: give a Date or ISO with Z). */
+  startTimestamp?: Date | string;
+  /** Deliveries created strictly before this instant. */
+  endTimestamp?: Date | string;
   succeeded?: boolean;
+  /** Matches a delivery id, an event id or an HTTP code (substring, case-insensitive). */
+  query?: string;
+  httpCodeClass?: "2xx" | "3xx" | "4xx" | "5xx";
   eventType?: string | string[];
   page?: number;
   limit?: number;

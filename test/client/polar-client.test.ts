@@ -133,6 +133,46 @@ describe("PolarClient routes", () => {
     await api.redeliverWebhookEvent(event.id);
     expect(polar.redeliveries.map((e) => e.id)).toEqual([event.id]);
   });
+
+  it("filters deliveries by time, text and HTTP code class, and keeps the event's api_version", async () => {
+    const endpoint = polar.insertEndpoint({
+      url: "https://example.com/hook",
+      events: ["order.paid"],
+      apiVersion: "2026-10",
+    });
+    const first = polar.insertEvent({ endpointId: endpoint.id, type: "order.paid", payload: "{}" });
+    const second = polar.insertEvent({
+      endpointId: endpoint.id,
+      type: "order.paid",
+      payload: "{}",
+    });
+    const older = polar.insertDelivery({ eventId: first.id, succeeded: false, httpCode: 503 });
+    const newer = polar.insertDelivery({ eventId: second.id, succeeded: true, httpCode: 202 });
+    const api = client();
+    polar.resetRequests();
+
+    const endpointId = endpoint.id;
+    const after = await api.listWebhookDeliveries({ endpointId, startTimestamp: older.created_at });
+    const before = await api.listWebhookDeliveries({ endpointId, endTimestamp: newer.created_at });
+    const minuteAgo = new Date(Date.parse(older.created_at) - 60_000);
+    const both = await api.listWebhookDeliveries({ endpointId, startTimestamp: minuteAgo });
+    const byEvent = await api.listWebhookDeliveries({ endpointId, query: first.id });
+    const server = await api.listWebhookDeliveries({ endpointId, httpCodeClass: "5xx" });
+
+    expect(after.items.map((d) => d.id)).toEqual([newer.id]);
+    expect(before.items.map((d) => d.id)).toEqual([older.id]);
+    expect(both.items.map((d) => d.id)).toEqual([newer.id, older.id]);
+    expect(byEvent.items.map((d) => d.id)).toEqual([older.id]);
+    expect(server.items.map((d) => d.id)).toEqual([older.id]);
+    expect(after.items[0]?.webhook_event.api_version).toBe("2026-10");
+    expect(polar.requests.map((r) => r.query)).toEqual([
+      { endpoint_id: [endpointId], start_timestamp: [older.created_at] },
+      { endpoint_id: [endpointId], end_timestamp: [newer.created_at] },
+      { endpoint_id: [endpointId], start_timestamp: [minuteAgo.toISOString()] },
+      { endpoint_id: [endpointId], query: [first.id] },
+      { endpoint_id: [endpointId], http_code_class: ["5xx"] },
+    ]);
+  });
 });
 
 describe("PolarClient errors", () => {

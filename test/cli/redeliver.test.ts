@@ -1,0 +1,235 @@
+// redeliver against the Polar emulator: by id, in bulk, under 429s, archived and retrying events.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RedeliverJson } from "../../cli/commands/redeliver";
+import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+import { startReceiver, type Receiver } from "../emulators/polar/receiver";
+import { allOutput, expectNoSecretsIn, failedEvent, json, run } from "./support";
+
+let polar: PolarEmulator;
+let receiver: Receiver;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  polar = await startPolarEmulator({ allowLoopbackUrls: true, deliveryBackoffScale: 0.001 });
+  receiver = await startReceiver();
+  env = { POLAR_ACCESS_TOKEN: polar.organizationToken, POLAR_API_URL: polar.url };
+});
+
+afterAll(async () => {
+  expectNoSecretsIn(allOutput, [
+    polar.organizationToken,
+    ...polar.endpoints().map((e) => e.secret),
+  ]);
+  await polar?.close();
+  await receiver?.close();
+});
+
+function endpoint() {
+  return polar.insertEndpoint({
+    url: `${receiver.url}/hook`,
+    events: ["order.paid", "order.refunded"],
+  });
+}
+
+const redeliveredIds = () => polar.redeliveries.map((event) => event.id);
+
+describe("redeliver <event-id>…", () => {
+  it("sends each named event once, skips an archived one and says so, and fails on an unknown one", async () => {
+    const e = endpoint();
+    const first = failedEvent(polar, e.id);
+    const succeeded = failedEvent(polar, e.id, { recovered: true });
+    const archived = failedEvent(polar, e.id, { archived: true });
+    const unknown = randomUUID();
+    const before = redeliveredIds().length;
+
+    const result = await run(
+      [
+        "redeliver",
+        first.id,
+        succeeded.id,
+        first.id.toUpperCase(),
+        archived.id,
+        unknown,
+        "--rate",
+        "6000",
+      ],
+      env,
+    );
+
+    expect(result.code).toBe(1);
+    expect(redeliveredIds().slice(before)).toEqual([first.id, succeeded.id]);
+    expect(result.stderr).toContain("ignoring 1 repeated event id\n");
+    expect(result.stderr).toContain(
+      `skipped ${archived.id} (order.paid): archived (older than 90 days): Polar would accept the request and send nothing\n`,
+    );
+    expect(result.stderr).toContain(`[1/3] redelivered ${first.id} (order.paid)\n`);
+    expect(result.stderr).toContain(
+      `[3/3] failed ${unknown}: not found: no such event in the token's organization\n`,
+    );
+    expect(result.stdout).toBe("Redelivered 2 events; skipped 1 (1 archived); 1 failed.\n");
+    // The archive check reads the event's deliveries; the archived event itself is never posted.
+    const posts = polar.requests.filter((r) => r.method === "POST").map((r) => r.path);
+    expect(posts).not.toContain(`/v1/webhooks/events/${archived.id}/redeliver`);
+  });
+
+  it("prints the outcome of every event as JSON", async () => {
+    const e = endpoint();
+    const event = failedEvent(polar, e.id, { type: "order.refunded" });
+    const archived = failedEvent(polar, e.id, { archived: true });
+
+    const output = json<RedeliverJson>(
+      await run(["redeliver", event.id, archived.id, "--json", "--rate", "6000"], env),
+    );
+
+    expect(output).toEqual({
+      version: 1,
+      dryRun: false,
+      duplicates: 0,
+      events: [
+        { id: event.id, type: "order.refunded", outcome: "redelivered" },
+        { id: archived.id, type: "order.paid", outcome: "skipped", reason: "archived" },
+      ],
+    });
+  });
+
+  it("refuses ids that are not Polar ids and mixed selections, sending nothing", async () => {
+    polar.resetRequests();
+    const bad = await run(["redeliver", "evt_123"], env);
+    const mixed = await run(["redeliver", randomUUID(), "--failed", "--since", "1h"], env);
+    const unbounded = await run(["redeliver", "--failed"], env);
+    const none = await run(["redeliver"], env);
+
+    expect([bad.code, mixed.code, unbounded.code, none.code]).toEqual([2, 2, 2, 2]);
+    expect(bad.stderr).toContain(`event id "evt_123" is not a Polar id (a UUID`);
+    expect(mixed.stderr).toContain("give event ids or --failed, not both");
+    expect(unbounded.stderr).toContain(
+      "--failed needs --since (e.g. --since 2h), so a bulk redelivery is always bounded",
+    );
+    expect(none.stderr).toContain(
+      "give event ids, or --failed --since <duration> for a bulk redelivery",
+    );
+    expect(polar.requests).toEqual([]);
+  });
+});
+
+describe("redeliver --failed --since", () => {
+  it("redelivers every failed event once, oldest first, waiting out each 429 as Retry-After asks", async () => {
+    const e = endpoint();
+    const failed = Array.from({ length: 6 }, (_, i) =>
+      failedEvent(polar, e.id, { type: i === 2 ? "order.refunded" : "order.paid" }),
+    );
+    failedEvent(polar, e.id, { recovered: true });
+    const archived = failedEvent(polar, e.id, { archived: true });
+    polar.resetRequests();
+    const before = redeliveredIds().length;
+    polar.faults.set({
+      rateLimit: { count: 3, method: "POST", path: /\/redeliver$/, retryAfterSeconds: 1 },
+    });
+
+    const result = await run(
+      ["redeliver", "--failed", "--since", "1h", "--endpoint", e.id, "--rate", "6000"],
+      env,
+    );
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(redeliveredIds().slice(before)).toEqual(failed.map((event) => event.id));
+    expect(result.stdout).toBe(
+      "Redelivered 6 events; skipped 2 (1 succeeded, 1 archived); 0 failed.\n",
+    );
+    expect(
+      result.stderr.match(/rate limited by Polar \(429\): waiting 1\.0 s as Retry-After asks/g),
+    ).toHaveLength(3);
+    expect(result.stderr).toContain(`skipped ${archived.id} (order.paid): archived`);
+    const posts = polar.requests.filter((r) => r.method === "POST");
+    expect(posts.filter((r) => r.status === 429)).toHaveLength(3);
+    expect(posts.filter((r) => r.status === 202)).toHaveLength(6);
+    // Never hammered: nothing reached Polar before the Retry-After of a 429 had passed.
+    for (const [index, request] of posts.entries()) {
+      const next = posts[index + 1];
+      if (request.status === 429 && next) {
+        expect(Date.parse(next.receivedAt) - Date.parse(request.receivedAt)).toBeGreaterThanOrEqual(
+          990,
+        );
+      }
+    }
+  });
+
+  it("lists, with --dry-run, what it would send and sends nothing", async () => {
+    const e = endpoint();
+    const [a, b] = [failedEvent(polar, e.id), failedEvent(polar, e.id, { type: "order.refunded" })];
+    const before = redeliveredIds().length;
+    polar.resetRequests();
+
+    const text = await run(
+      [
+        "redeliver",
+        "--failed",
+        "--since",
+        "30m",
+        "--endpoint",
+        e.id,
+        "--type",
+        "order.refunded",
+        "--dry-run",
+      ],
+      env,
+    );
+    const output = json<RedeliverJson>(
+      await run(
+        ["redeliver", "--failed", "--since", "30m", "--endpoint", e.id, "--dry-run", "--json"],
+        env,
+      ),
+    );
+
+    expect(text.stdout).toBe(
+      `Would redeliver 1 event:\n  ${b.id}  order.refunded\nDry run, nothing sent; skipped none; 0 failed.\n`,
+    );
+    expect(output.events).toEqual([
+      { id: a.id, type: "order.paid", outcome: "would-redeliver" },
+      { id: b.id, type: "order.refunded", outcome: "would-redeliver" },
+    ]);
+    expect(redeliveredIds().length).toBe(before);
+    expect(polar.requests.every((r) => r.method === "GET")).toBe(true);
+  });
+
+  it("leaves alone an event Polar is still retrying", async () => {
+    // Polar's own schedule: after the first failed attempt the next is seconds away.
+    let attempted!: () => void;
+    const firstAttempt = new Promise<void>((resolve) => (attempted = resolve));
+    const slow = await startPolarEmulator({
+      allowLoopbackUrls: true,
+      onDelivery: () => attempted(),
+    });
+    const failing = await startReceiver(() => ({ status: 500 }));
+    try {
+      slow.insertEndpoint({ url: `${failing.url}/hook`, events: ["order.paid"] });
+      const { id } = await slow.emit("order.paid");
+      await firstAttempt;
+
+      const result = await run(["redeliver", "--failed", "--since", "5m"], {
+        POLAR_API_URL: slow.url,
+        POLAR_ACCESS_TOKEN: slow.organizationToken,
+      });
+
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`skipped ${id} (order.paid): Polar is still retrying it`);
+      expect(result.stdout).toBe("Redelivered 0 events; skipped 1 (1 retrying); 0 failed.\n");
+      expect(slow.redeliveries).toEqual([]);
+    } finally {
+      await slow.close();
+      await failing.close();
+    }
+  });
+
+  it("says so when the window holds no failure", async () => {
+    const result = await run(
+      ["redeliver", "--failed", "--since", "1h", "--endpoint", randomUUID()],
+      env,
+    );
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toBe(
+      "Redelivered 0 events; skipped none; 0 failed.\nNo failed deliveries in that window: nothing to redeliver.\n",
+    );
+  });
+});
