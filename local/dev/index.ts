@@ -19,3 +19,13 @@ export {
   withoutPassphraseVariable,
   type LocalStackSettings,
 } from "./stack";
+export { startLocalPipeline, DEV_DELIVERY_BACKOFF_SCALE, type LocalPipeline } from "./pipeline";
+export {
+  startLocalQueues,
+  LOCAL_QUEUE_NAME,
+  LOCAL_DEAD_LETTER_QUEUE_NAME,
+  type LocalQueues,
+  type QueuedMessage,
+} from "./queues";
+export { SwitchableSecretProvider, type LocalSecrets } from "./secrets";
+export { JourneyTracker, formatJourneyStep, STAGE, type JourneyStep } from "./journey";

@@ -24,6 +24,7 @@
  *   to the type), 400 `{"error", "suggestion"?}` for an unknown type, 401 without the token.
  */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
@@ -107,9 +108,15 @@ export function withoutPassphraseVariable(env: NodeJS.ProcessEnv): NodeJS.Proces
   return env;
 }
 
-/** Creates `<cache>/dev/passphrase` (random, 0600) unless it exists; never returns its content. */
+/**
+ * Creates the local stack's directories and `<cache>/dev/passphrase` (random, 0600) unless they
+ * exist; never returns the passphrase.
+ */
 export async function ensureLocalPassphrase(settings: LocalStackSettings): Promise<void> {
   await mkdir(settings.directory, { recursive: true, mode: 0o700 });
+  for (const directory of [stateDirectory(settings), settings.workDir, settings.pulumiHome]) {
+    await mkdir(directory, { recursive: true });
+  }
   try {
     await writeFile(settings.passphraseFile, randomBytes(32).toString("base64url"), {
       mode: 0o600,
@@ -123,6 +130,10 @@ export async function ensureLocalPassphrase(settings: LocalStackSettings): Promi
       );
     }
   }
+}
+
+function stateDirectory(settings: LocalStackSettings): string {
+  return settings.backendUrl.replace(/^file:\/\//, "");
 }
 
 export class LocalStackNotFoundError extends Error {
@@ -163,6 +174,9 @@ export async function openLocalStack(
   program: PulumiFn = async () => undefined,
 ): Promise<Stack> {
   withoutPassphraseVariable(process.env);
+  if (!existsSync(stateDirectory(settings)) || !existsSync(settings.passphraseFile)) {
+    throw new LocalStackNotFoundError(settings);
+  }
   await mkdir(settings.workDir, { recursive: true });
   const options = localWorkspaceOptions(settings, REPOSITORY_ROOT);
   const workspace = await LocalWorkspace.create({ ...options, program });
