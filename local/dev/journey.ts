@@ -55,13 +55,13 @@ export interface ConsumptionReport {
 }
 
 const TYPE_COLUMN = 23;
-const STAGE_COLUMN = 13;
+const STAGE_COLUMN = 14;
 
 /** One line of output: text for people, or a JSON object per line (`--json`). */
 export function formatJourneyStep(step: JourneyStep, json: boolean): string {
   if (json) return JSON.stringify(step);
   const time = `+${step.at.toFixed(3)}s`.padStart(9);
-  const id = step.webhookId ? step.webhookId.slice(0, 8) : "-".padEnd(8);
+  const id = (step.webhookId ?? "-").slice(0, 8).padEnd(8);
   const facts: string[] = [];
   if (step.stage === STAGE.EMITTED && step.webhookId) facts.push(`webhook-id ${step.webhookId}`);
   if (step.httpStatus !== undefined) {

@@ -13,7 +13,7 @@ import {
 export function completeEventType(line: string): [string[], string] {
   const typed = line.trim();
   const hits = WEBHOOK_EVENT_TYPES.filter((type) => type.startsWith(typed));
-  return [hits.length > 0 ? [...hits] : [...WEBHOOK_EVENT_TYPES], typed];
+  return [(hits.length > 0 ? [...hits] : [...WEBHOOK_EVENT_TYPES]).sort(), typed];
 }
 
 export type PromptCommand =
