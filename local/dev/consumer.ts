@@ -53,7 +53,8 @@ export function loadConsumerModule(entry: string, root: string, source: string):
         "(export const handler = createPolarEventConsumer({ handlers: { … } }))",
     );
   }
-  return { entry: relative(root, path) || entry, handler: handler as SqsBatchHandler };
+  const shown = relative(root, path);
+  return { entry: shown.startsWith("..") ? path : shown, handler: handler as SqsBatchHandler };
 }
 
 /** The batch handler the event source calls: the user's, with each record's outcome reported. */

@@ -62,6 +62,10 @@ export function formatJourneyStep(step: JourneyStep, json: boolean): string {
   if (json) return JSON.stringify(step);
   const time = `+${step.at.toFixed(3)}s`.padStart(9);
   const id = (step.webhookId ?? "-").slice(0, 8).padEnd(8);
+  return `${time}  ${(step.type ?? "?").padEnd(TYPE_COLUMN)} ${id}  ${step.stage.padEnd(STAGE_COLUMN)}${stepFacts(step)}`;
+}
+
+function stepFacts(step: JourneyStep): string {
   const facts: string[] = [];
   if (step.stage === STAGE.EMITTED && step.webhookId) facts.push(`webhook-id ${step.webhookId}`);
   if (step.httpStatus !== undefined) {
@@ -71,7 +75,7 @@ export function formatJourneyStep(step: JourneyStep, json: boolean): string {
   if (step.messageId) facts.push(`message ${step.messageId.slice(0, 8)}`);
   if (step.receiveCount !== undefined) facts.push(`receive ${step.receiveCount}`);
   if (step.detail) facts.push(step.detail);
-  return `${time}  ${(step.type ?? "?").padEnd(TYPE_COLUMN)} ${id}  ${step.stage.padEnd(STAGE_COLUMN)}${facts.join(" · ")}`;
+  return facts.join(" · ");
 }
 
 interface Track {
@@ -268,7 +272,7 @@ export class JourneyTracker {
     const track = this.#tracks.get(webhookId);
     const last = track?.last;
     if (!track || !last) return `${webhookId}: never seen`;
-    return `${track.type} ${webhookId}, last step:${formatJourneyStep(last, false)}`;
+    return `${track.type} ${webhookId}: last step "${last.stage}" at +${last.at}s (${stepFacts(last)})`;
   }
 
   #emit(track: Track | undefined, step: Omit<JourneyStep, "at">): void {

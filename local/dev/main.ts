@@ -263,6 +263,7 @@ async function shutdown(running: Running, info: (line: string) => void): Promise
   let ok = true;
   running.prompt?.close();
   running.prompt = undefined;
+  await running.pipeline?.stopConsumer();
   if (running.stack) {
     try {
       await destroyLocalStack(running.stack, info);

@@ -45,6 +45,8 @@ export interface LocalPipeline {
    * rejects with `UnknownWebhookEventTypeError` (with a suggestion) and sends nothing.
    */
   emit(type: string, data?: unknown): Promise<string[]>;
+  /** Stops taking messages off the queue (the rest keeps running until `close`). */
+  stopConsumer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -117,6 +119,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         for (const id of result.ids) journey.emitted(id, type);
         return [...result.ids];
       },
+      stopConsumer: () => source.stop(),
       close: closeAll,
     };
   } catch (error) {
