@@ -4,7 +4,8 @@
  * at the local receiver. Up on start, destroyed (and removed) on exit. Where it lives: stack.ts.
  */
 import { execFileSync } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import {
   LocalWorkspace,
@@ -99,7 +100,14 @@ export async function createLocalStack(
   const existing = await workspace.listStacks().catch(() => []);
   if (existing.some((s) => s.name === settings.stackName)) {
     progress("[engine] removing the local stack left by an earlier run (its emulator is gone)");
-    await workspace.removeStack(settings.stackName, { force: true });
+    await workspace.removeStack(settings.stackName, { force: true }).catch(async () => {
+      // E.g. still locked by a CLI that was killed. The backend holds this stack only, and the
+      // dev lock says no other npm run dev uses it.
+      await rm(join(settings.backendUrl.replace(/^file:\/\//, ""), ".pulumi"), {
+        recursive: true,
+        force: true,
+      });
+    });
   }
   const stack = await LocalWorkspace.createStack(
     { stackName: settings.stackName, projectName: settings.projectName, program },

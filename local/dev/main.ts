@@ -168,7 +168,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (error) {
     info(`[dev] error: ${describe(error)}`);
-    code = 1;
+    // A Ctrl-C during `pulumi up` reaches the CLI too, which cancels: that failure was asked for.
+    code = stopReason === undefined ? 1 : 130;
   } finally {
     if (!(await shutdown(running, info))) code = code || 1;
   }
