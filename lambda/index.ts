@@ -18,7 +18,12 @@ export {
   StaleTimestampError,
   type Outcome,
 } from "./errors";
-export { startLocalReceiver, toApiGatewayEvent, type LocalReceiver } from "./local-server";
+export {
+  startLocalReceiver,
+  toApiGatewayEvent,
+  type LocalReceiver,
+  type LocalReceiverOptions,
+} from "./local-server";
 export type { RequestLogEntry } from "./log";
 export { buildSendMessageInput, MESSAGE_ATTRIBUTES } from "./queue";
 export { createHandler, ENV, type ReceiverOptions, type ReceiverResult } from "./receiver";

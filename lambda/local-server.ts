@@ -14,6 +14,7 @@ import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { FauxqsServer } from "fauxqs" with { "resolution-mode": "import" };
 import { ConfigError } from "./errors";
 import type { RequestLogger } from "./log";
+import type { SecretProvider } from "./secrets";
 import { MESSAGE_ATTRIBUTES } from "./queue";
 import {
   createHandler,
@@ -40,6 +41,11 @@ export interface LocalReceiverOptions {
   readonly log?: RequestLogger;
   /** Human-readable lines: banner, embedded-queue messages (default console.log). */
   readonly print?: (line: string) => void;
+  /** Overrides QUEUE_URL (no embedded queue then); with `sqsClientConfig` for its server. */
+  readonly queueUrl?: string;
+  readonly sqsClientConfig?: SQSClientConfig;
+  /** Overrides the secret variables (`npm run dev` fills one from the local stack's outputs). */
+  readonly secretProvider?: SecretProvider;
 }
 
 export interface LocalReceiver {
@@ -58,11 +64,13 @@ export async function startLocalReceiver(
 ): Promise<LocalReceiver> {
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
-  secretSourceFromEnv(env);
+  if (!options.secretProvider) {
+    secretSourceFromEnv(env);
+  }
   const port = options.port ?? parsePort(env["PORT"]);
 
-  let queueUrl = env[ENV.QUEUE_URL];
-  let sqsClientConfig: SQSClientConfig | undefined;
+  let queueUrl = options.queueUrl ?? env[ENV.QUEUE_URL];
+  let sqsClientConfig: SQSClientConfig | undefined = options.sqsClientConfig;
   let embedded: { server: FauxqsServer; timer: NodeJS.Timeout } | undefined;
   if (!queueUrl) {
     const { startFauxqs } = await import("fauxqs");
@@ -79,7 +87,13 @@ export async function startLocalReceiver(
     embedded = { server, timer: printEmbeddedMessages(server, print) };
   }
 
-  const handler = createHandler({ env, queueUrl, log: options.log, sqsClientConfig });
+  const handler = createHandler({
+    env,
+    queueUrl,
+    log: options.log,
+    sqsClientConfig,
+    secretProvider: options.secretProvider,
+  });
   const server = http.createServer((request, response) => {
     serve(handler, request, response).catch(() => {
       if (!response.headersSent) {

@@ -26,10 +26,13 @@ export {
 export {
   normalizeWebhookUrl,
   webhookUrlProblem,
+  isLoopbackUrl,
   detectWebhookFormat,
   WEBHOOK_FORMATS,
   type WebhookFormat,
+  type WebhookUrlPolicy,
 } from "./url";
+export { loopbackWebhookUrlsAllowed } from "./settings";
 export {
   checkWebhookEndpointInputs,
   diffWebhookEndpoint,

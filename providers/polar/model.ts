@@ -12,6 +12,7 @@ import {
   WEBHOOK_FORMATS,
   webhookUrlProblem,
   type WebhookFormat,
+  type WebhookUrlPolicy,
 } from "./url";
 import type { WebhookEndpointUpdate } from "./client";
 import { locationChange, type EndpointLocation } from "./location";
@@ -97,13 +98,19 @@ function describe(value: unknown): string {
 /**
  * Validates raw resource inputs the way Polar would, before anything is sent. `token` is undefined
  * when no token is configured (then token-dependent rules are skipped; the caller reports it).
+ * `urlPolicy.allowLoopback` only for a local emulator (see `loopbackWebhookUrlsAllowed`).
  * Every rule lives in one zod schema; each failure names the field, the value and what is allowed.
  */
 export function checkWebhookEndpointInputs(
   raw: Record<string, unknown>,
   token: TokenKind | undefined,
+  urlPolicy: WebhookUrlPolicy = {},
 ): { inputs: WebhookEndpointInputs; failures: CheckFailure[] } {
-  const schema = processMemo(`input-schema:${token ?? "none"}`, () => inputSchema(token));
+  const loopback = urlPolicy.allowLoopback === true;
+  const schema = processMemo(
+    `input-schema:${token ?? "none"}:${loopback ? "loopback" : "polar"}`,
+    () => inputSchema(token, { allowLoopback: loopback }),
+  );
   const result = schema.safeParse(raw);
   if (result.success) return { inputs: result.data, failures: [] };
   const failures = result.error.issues.map((issue) => {
@@ -128,7 +135,7 @@ export function checkWebhookEndpointInputs(
 // inside the serialized provider (see client.ts).
 type Zod = typeof import("zod");
 
-function inputSchema(token: TokenKind | undefined) {
+function inputSchema(token: TokenKind | undefined, urlPolicy: WebhookUrlPolicy) {
   const { z } = require("zod") as Zod;
   const got = (field: string, what: string) => (issue: { input: unknown }) =>
     `${field} must be ${what} (got ${describe(issue.input)}).`;
@@ -157,7 +164,7 @@ function inputSchema(token: TokenKind | undefined) {
     .string({ error: got("url", "the https URL Polar delivers to") })
     .superRefine((value, ctx) => {
       if (isUnknown(value)) return;
-      const problem = webhookUrlProblem(value);
+      const problem = webhookUrlProblem(value, urlPolicy);
       if (problem) ctx.addIssue({ code: "custom", message: `url ${describe(value)} ${problem}.` });
     })
     .transform((value) => (isUnknown(value) ? value : normalizeWebhookUrl(value)));

@@ -15,7 +15,12 @@ import {
 } from "./model";
 import { atRecordedLocation, confirmUnrecordedLocation, currentTokenReaches } from "./reach";
 import { rotationInstant } from "./rotation";
-import { adoptedInThisDeployment, resolveClientOptions, storeProviderSettings } from "./settings";
+import {
+  adoptedInThisDeployment,
+  loopbackWebhookUrlsAllowed,
+  resolveClientOptions,
+  storeProviderSettings,
+} from "./settings";
 
 /**
  * The provider. A class (not an object literal) so the methods share private helpers; its instance
@@ -51,6 +56,7 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
     const { inputs, failures } = checkWebhookEndpointInputs(
       news as unknown as Record<string, unknown>,
       tokenKind(options.accessToken),
+      { allowLoopback: loopbackWebhookUrlsAllowed(apiUrlOf(options)) },
     );
     if (failures.length > 0) return { inputs, failures };
     return { inputs: { ...inputs, ...currentLocation(options) }, failures };

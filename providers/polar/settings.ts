@@ -1,4 +1,5 @@
 import type { PolarClientOptions, PolarServer } from "./client";
+import { isLoopbackUrl } from "./url";
 
 /**
  * Where `configure` leaves the stack's Polar settings inside the provider host process. A global
@@ -13,6 +14,8 @@ export interface ProviderSettings {
   apiUrl?: string;
   /** A token for where endpoints were recorded before a move (see reach.ts). */
   previousAccessToken?: string;
+  /** "true": loopback webhook URLs for a local emulator (see loopbackWebhookUrlsAllowed). */
+  allowLoopbackWebhookUrls?: string;
 }
 
 interface ConfigReader {
@@ -25,6 +28,7 @@ export function storeProviderSettings(config: ConfigReader): void {
     server: config.get("polar:server"),
     apiUrl: config.get("polar:apiUrl"),
     previousAccessToken: config.get("polar:previousAccessToken"),
+    allowLoopbackWebhookUrls: config.get("polar:allowLoopbackWebhookUrls"),
   };
   (globalThis as Record<string, unknown>)[SETTINGS_GLOBAL] = settings;
 }
@@ -90,6 +94,19 @@ export function clientOptionsFromSettings(
     }
   }
   return { accessToken, server: server as PolarServer, ...(apiUrl ? { baseUrl: apiUrl } : {}) };
+}
+
+/**
+ * Loopback webhook URLs (http or https) are accepted only when asked for, with
+ * `polar:allowLoopbackWebhookUrls` (else env `POLAR_ALLOW_LOOPBACK_WEBHOOK_URLS`) set to "true",
+ * and only while the API itself is on a loopback host: a local emulator, which can reach them
+ * (`npm run dev`). Real Polar refuses such URLs, so against it the switch changes nothing.
+ */
+export function loopbackWebhookUrlsAllowed(apiUrl: string): boolean {
+  const flag =
+    nonEmpty(storedSettings().allowLoopbackWebhookUrls) ??
+    nonEmpty(process.env.POLAR_ALLOW_LOOPBACK_WEBHOOK_URLS);
+  return flag === "true" && isLoopbackUrl(apiUrl);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

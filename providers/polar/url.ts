@@ -18,8 +18,17 @@ export function normalizeWebhookUrl(url: string): string {
   return new URL(url.trim()).href;
 }
 
+/** Switches of `webhookUrlProblem`; without them it applies Polar's rules exactly. */
+export interface WebhookUrlPolicy {
+  /**
+   * Accept `http`/`https` URLs on a loopback host (`localhost`, 127/8, `[::1]`). Only for a local
+   * Polar emulator (`npm run dev`): real Polar refuses them.
+   */
+  readonly allowLoopback?: boolean;
+}
+
 /** `undefined` when Polar would accept the URL, else a sentence saying what is wrong. */
-export function webhookUrlProblem(url: string): string | undefined {
+export function webhookUrlProblem(url: string, policy: WebhookUrlPolicy = {}): string | undefined {
   const trimmed = url.trim();
   if (trimmed.length === 0) return "must not be empty";
   if (trimmed.length > MAX_WEBHOOK_URL_LENGTH) {
@@ -30,6 +39,13 @@ export function webhookUrlProblem(url: string): string | undefined {
     parsed = new URL(trimmed);
   } catch {
     return "is not a valid absolute URL (expected https://host/path)";
+  }
+  if (
+    policy.allowLoopback &&
+    /^https?:$/.test(parsed.protocol) &&
+    isLoopbackHost(parsed.hostname)
+  ) {
+    return undefined;
   }
   if (parsed.protocol !== "https:") {
     return `uses ${parsed.protocol.replace(/:$/, "")}; Polar only delivers to https URLs`;
@@ -51,6 +67,25 @@ export function detectWebhookFormat(url: string): WebhookFormat {
   if (normalized.startsWith(SLACK_PREFIX)) return "slack";
   if (normalized.startsWith(DISCORD_PREFIX)) return "discord";
   return "raw";
+}
+
+/** `localhost`, 127.0.0.0/8 or `[::1]`: the hosts a local emulator may deliver to. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  if (host === "localhost") return true;
+  const v4 = parseIPv4(host);
+  if (v4 !== undefined) return v4 >>> 24 === 127;
+  const v6 = host.includes(":") ? expandIPv6(host) : undefined;
+  return v6 !== undefined && v6.slice(0, 7).every((g) => g === 0) && v6[7] === 1;
+}
+
+/** Whether an absolute URL's host is loopback (false for anything that does not parse). */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    return isLoopbackHost(new URL(url.trim()).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** Mirrors Polar's `validate_hostname`: localhost names and IP literals that are not global. */
