@@ -47,3 +47,5 @@ export {
   type EndpointLocation,
 } from "./location";
 export { retryDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
+export { ownSecretChangeProblem, ownSecretProblem, OWN_SECRET_MIN_LENGTH } from "./own-secret";
+export { providerVersionOf } from "./version";

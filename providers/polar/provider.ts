@@ -15,6 +15,8 @@ import {
 } from "./model";
 import { atRecordedLocation, confirmUnrecordedLocation, currentTokenReaches } from "./reach";
 import { adoptedInThisDeployment, resolveClientOptions, storeProviderSettings } from "./settings";
+import { ownSecretChangeProblem } from "./own-secret";
+import { providerVersionOf } from "./version";
 
 /**
  * The provider. A class (not an object literal) so the methods share private helpers; its instance
@@ -32,10 +34,11 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
   /**
    * Rejects what Polar would reject, at preview time and without calling Polar: a preview with no
    * changes must make no API calls. Adds where the endpoint will live (location.ts), so that a
-   * change of server, URL or token shows up in `diff`.
+   * change of server, URL or token shows up in `diff`, and which provider code checked them
+   * (version.ts), so that an upgraded provider reaches existing endpoints.
    */
   async check(
-    _olds: WebhookEndpointInputs,
+    olds: WebhookEndpointInputs,
     news: WebhookEndpointInputs,
   ): Promise<pulumi.dynamic.CheckResult<WebhookEndpointInputs>> {
     let options: ReturnType<typeof resolveClientOptions>;
@@ -52,7 +55,13 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
       tokenKind(options.accessToken),
     );
     if (failures.length > 0) return { inputs, failures };
-    return { inputs: { ...inputs, ...currentLocation(options) }, failures };
+    const checked = {
+      ...inputs,
+      ...currentLocation(options),
+      ...providerVersionOf(news as unknown as Record<string, unknown>),
+    };
+    const secretChange = ownSecretChangeProblem(olds, checked);
+    return { inputs: checked, failures: secretChange ? [secretChange] : [] };
   }
 
   /**
@@ -100,6 +109,9 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
           ...location,
           organizationIdDeclared: inputs.organizationId !== undefined,
           apiVersionDeclared: inputs.apiVersion !== undefined,
+          // Compared here, so that only a boolean (never a secret) tells the program about it.
+          ownSecretAccepted:
+            inputs.secret !== undefined ? endpoint.secret === inputs.secret : undefined,
         }),
       };
     } finally {
@@ -129,6 +141,8 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
       tokenFingerprint: carried.tokenFingerprint,
       organizationIdDeclared: carried.organizationIdDeclared ?? false,
       apiVersionDeclared: carried.apiVersionDeclared,
+      providerVersion: carried.providerVersion,
+      ownSecretAccepted: carried.ownSecretAccepted,
       // A secret changed outside Pulumi (dashboard reset) is a rotation too: keep the one we knew.
       previousSecret:
         carried.secret !== undefined && carried.secret !== endpoint.secret
@@ -142,7 +156,7 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
    * PATCHes only what changed, at the recorded location; a changed secretRotation marker resets
    * the secret. Changes Polar does not hold (a new token's fingerprint, adoptId naming this very
    * endpoint) are only recorded, without an API call; a location recorded for the first time is
-   * checked with one GET.
+   * checked with one GET. New provider code alone (providerVersion) makes no call.
    */
   async update(
     id: string,
@@ -185,6 +199,8 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
         organizationIdDeclared: olds.organizationIdDeclared ?? news.organizationId !== undefined,
         apiVersionDeclared: news.apiVersion !== undefined,
         previousSecret,
+        providerVersion: news.providerVersion ?? olds.providerVersion,
+        ownSecretAccepted: olds.ownSecretAccepted,
       }),
     };
   }
@@ -223,6 +239,8 @@ interface OutputExtras extends EndpointLocation {
   organizationIdDeclared: boolean;
   apiVersionDeclared?: boolean;
   previousSecret?: string;
+  providerVersion?: string;
+  ownSecretAccepted?: boolean;
 }
 
 function toOutputs(endpoint: PolarWebhookEndpoint, extras: OutputExtras): WebhookEndpointOutputs {
@@ -234,6 +252,8 @@ function toOutputs(endpoint: PolarWebhookEndpoint, extras: OutputExtras): Webhoo
     polarApiUrl: extras.polarApiUrl,
     tokenFingerprint: extras.tokenFingerprint,
     apiVersionDeclared: extras.apiVersionDeclared,
+    providerVersion: extras.providerVersion,
+    ownSecretAccepted: extras.ownSecretAccepted,
   };
   return {
     url: endpoint.url,
