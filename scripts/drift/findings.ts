@@ -161,7 +161,7 @@ function findingOf(metadata: StepEventMetadata, stack: string): DriftFinding | u
     };
   }
   if (endpoint) {
-    const visible = changes.filter((c) => ENDPOINT_FIELDS.includes(c.property));
+    const visible = ENDPOINT_FIELDS.flatMap((field) => changes.filter((c) => c.property === field));
     if (visible.length === 1 && visible[0].property === "enabled" && visible[0].to === false) {
       return {
         ...base,
