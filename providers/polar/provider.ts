@@ -54,14 +54,14 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
       news as unknown as Record<string, unknown>,
       tokenKind(options.accessToken),
     );
-    if (failures.length > 0) return { inputs, failures };
+    if (failures.length > 0) return { inputs, failures: withoutSecretValues(failures) };
     const checked = {
       ...inputs,
       ...currentLocation(options),
       ...providerVersionOf(news as unknown as Record<string, unknown>),
     };
     const secretChange = ownSecretChangeProblem(olds, checked);
-    return { inputs: checked, failures: secretChange ? [secretChange] : [] };
+    return { inputs: checked, failures: withoutSecretValues(secretChange ? [secretChange] : []) };
   }
 
   /**
@@ -222,6 +222,17 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
       client.deleteWebhookEndpoint(id),
     );
   }
+}
+
+/**
+ * The engine prints the input's value next to a failure that names a property, secrets in clear
+ * (`property secret value {&{{…}}} has a problem`): failures about `secret` name no property (the
+ * reason names the field).
+ */
+function withoutSecretValues(
+  failures: pulumi.dynamic.CheckFailure[],
+): pulumi.dynamic.CheckFailure[] {
+  return failures.map((f) => (f.property === "secret" ? { property: "", reason: f.reason } : f));
 }
 
 function currentLocation(
