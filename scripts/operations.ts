@@ -14,6 +14,11 @@ export interface OperationIo {
   readonly print: (line: string) => void;
   /** drift only: one JSON document instead of lines. */
   readonly json?: boolean;
+  /**
+   * up and preview: refresh first (default true). Off only to get past stored provider code that
+   * can no longer read (see the README's upgrade runbook).
+   */
+  readonly refresh?: boolean;
 }
 
 /** Runs one operation; resolves to the exit code (engine failures reject, except for drift). */
@@ -23,16 +28,17 @@ export async function runOperation(
   io: OperationIo,
 ): Promise<number> {
   const { onOutput } = io;
+  const refresh = io.refresh ?? true;
   switch (operation) {
     // `up` and `preview` refresh first (like `pulumi up --refresh`): what changed in Polar or AWS
     // since the last deployment is read before the diff, so `up` puts back what the code declares
     // (re-enables a disabled endpoint, recreates a deleted one, hands a reset secret to SSM) and the
     // preview shows it.
     case "up":
-      await stack.up({ onOutput, color: "auto", refresh: true });
+      await stack.up({ onOutput, color: "auto", refresh });
       return 0;
     case "preview":
-      await stack.preview({ onOutput, color: "auto", diff: true, refresh: true });
+      await stack.preview({ onOutput, color: "auto", diff: true, refresh });
       return 0;
     // With the current program, the provider is configured from the current stack config (a
     // rotated token), not from the last deployment's. Resources still run their stored provider

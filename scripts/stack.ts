@@ -3,6 +3,7 @@
 // scripts/setup-pulumi.sh builds; with a full Pulumi install, `pulumi up -s dev` works as well.
 //
 //   npm run up -- dev           deploy (refreshes first; run `npm run preview -- dev` before)
+//   npm run up -- dev --no-refresh   deploy without reading the resources first
 //   npm run preview -- prod     show what would change
 //   npm run stack -- refresh dev | destroy dev | outputs dev
 //   npm run stack -- drift prod [--json]   exit 0: no drift, 1: drift, 2: cannot check
@@ -19,29 +20,30 @@ const repoRoot = resolve(__dirname, "..");
 function usage(problem: string): never {
   console.error(`error: ${problem}`);
   console.error(
-    `usage: tsx scripts/stack.ts <${OPERATIONS.join("|")}> [stack] [--json]   (stack defaults to "dev"; --json with drift)`,
+    `usage: tsx scripts/stack.ts <${OPERATIONS.join("|")}> [stack] [--json | --no-refresh]   (stack defaults to "dev"; --json with drift, --no-refresh with up and preview)`,
   );
   // 2 is also drift's "cannot check".
   process.exit(2);
 }
 
-function parseArguments(argv: readonly string[]): {
-  operation: Operation;
-  stackName: string;
-  json: boolean;
-} {
+function parseArguments(argv: readonly string[]) {
   const json = argv.includes("--json");
-  const [operationArg, stackArg = "dev", ...rest] = argv.filter((a) => a !== "--json");
+  const noRefresh = argv.includes("--no-refresh");
+  const [operationArg, stackArg = "dev", ...rest] = argv.filter(
+    (a) => a !== "--json" && a !== "--no-refresh",
+  );
   if (!OPERATIONS.includes(operationArg as Operation))
     usage(`unknown operation ${JSON.stringify(operationArg)}`);
   if (rest.length > 0) usage(`unexpected arguments: ${rest.join(" ")}`);
   if (json && operationArg !== "drift") usage("--json goes with drift only");
-  return { operation: operationArg as Operation, stackName: stackArg, json };
+  if (noRefresh && operationArg !== "up" && operationArg !== "preview")
+    usage("--no-refresh goes with up and preview only");
+  return { operation: operationArg as Operation, stackName: stackArg, json, refresh: !noRefresh };
 }
 
 type Arguments = ReturnType<typeof parseArguments>;
 
-async function main({ operation, stackName, json }: Arguments): Promise<number> {
+async function main({ operation, stackName, json, refresh }: Arguments): Promise<number> {
   if (!existsSync(resolve(repoRoot, `Pulumi.${stackName}.yaml`))) {
     usage(`no Pulumi.${stackName}.yaml in ${repoRoot}; copy Pulumi.dev.yaml to start a new stack`);
   }
@@ -79,7 +81,11 @@ async function main({ operation, stackName, json }: Arguments): Promise<number> 
     return runOperation(stack, operation, { onOutput: () => undefined, print, json });
   }
   const stack = await LocalWorkspace.createOrSelectStack(args, options);
-  return runOperation(stack, operation, { onOutput: (text) => process.stdout.write(text), print });
+  return runOperation(stack, operation, {
+    onOutput: (text) => process.stdout.write(text),
+    print,
+    refresh,
+  });
 }
 
 const parsed = parseArguments(process.argv.slice(2));

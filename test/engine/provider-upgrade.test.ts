@@ -1,9 +1,10 @@
 // Provider upgrades under the real engine. Pulumi stores the serialized provider with each
 // resource and runs that copy for reads and deletes; here the state is rewritten to hold an
 // older provider (one whose read and delete are broken), then the README's upgrade runbook runs:
-// `npm run up` stores the current code with one update per endpoint (no call to Polar, same
-// endpoint, same secret), after which refresh and destroy run the current code. Also: refresh and
-// destroy as the npm scripts run them (runProgram) configure the provider from the current config.
+// `npm run up -- <stack> --no-refresh` (the stored read is broken) stores the current code with one
+// update per endpoint (no call to Polar, same endpoint, same secret), after which refresh and
+// destroy run the current code. Also: refresh and destroy as the npm scripts run them
+// (runProgram) configure the provider from the current config.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -27,6 +28,13 @@ class EarlierProvider extends WebhookEndpointProvider {
   }
   override async delete(): Promise<void> {
     throw new Error("the earlier provider code ran: delete");
+  }
+}
+
+/** Another release that still reads and deletes fine: only its code differs. */
+class CompatibleEarlierProvider extends WebhookEndpointProvider {
+  override async read(id: string, props?: WebhookEndpointOutputs) {
+    return super.read(id, props);
   }
 }
 
@@ -82,8 +90,13 @@ describe("an upgraded provider reaches endpoints deployed by an earlier one", ()
     await polar?.close();
   });
 
-  const run = (operation: Operation) =>
-    runOperation(engine.stack, operation, { onOutput: log.onOutput, print: () => undefined });
+  const run = (operation: Operation, options: { refresh?: boolean; output?: typeof log } = {}) =>
+    runOperation(engine.stack, operation, {
+      onOutput: (options.output ?? log).onOutput,
+      print: () => undefined,
+      refresh: options.refresh,
+    });
+  const lastUpdate = async () => (await engine.stack.history(1))[0].resourceChanges;
   const calls = () => polar.requests.map((r) => `${r.method} ${r.route} ${r.status}`);
 
   async function exported(): Promise<{ file: string; state: ExportedState }> {
@@ -97,20 +110,21 @@ describe("an upgraded provider reaches endpoints deployed by an earlier one", ()
   }
 
   it("records the provider's version: a hash of the code stored in state", async () => {
-    const result = await engine.stack.up({ onOutput: log.onOutput });
+    expect(await run("up")).toBe(0);
+    const outputs = await engine.stack.outputs();
     const stored = await storedEndpoint();
     const code = stored.outputs.__provider as string;
     expect(stored.inputs.__provider).toBe(code);
     const version = providerVersionOf({ __provider: code }).providerVersion as string;
     expect(version).toMatch(/^sha256:[0-9a-f]{16}$/);
     expect(stored.outputs.providerVersion).toBe(version);
-    expect(result.outputs.providerVersion.value).toBe(version);
-    deployed = { id: stored.id, secret: result.outputs.secret.value, code, version };
+    expect(outputs.providerVersion.value).toBe(version);
+    deployed = { id: stored.id, secret: outputs.secret.value, code, version };
   });
 
-  it("state written by the earlier provider: its stored code runs for refresh and destroy", async () => {
-    // What the state of a stack deployed with the earlier release looks like.
-    const earlierCode = await serializedProvider(new EarlierProvider());
+  /** Rewrites the state as the earlier release wrote it: its code and its version. */
+  async function storeEarlierProvider(provider: WebhookEndpointProvider): Promise<string> {
+    const earlierCode = await serializedProvider(provider);
     const earlierVersion = providerVersionOf({ __provider: earlierCode }).providerVersion;
     expect(earlierVersion).not.toBe(deployed.version);
     const { file, state } = await exported();
@@ -123,10 +137,34 @@ describe("an upgraded provider reaches endpoints deployed by an earlier one", ()
     }
     await writeFile(file, JSON.stringify(state));
     await engine.cli(["stack", "import", "--file", file]);
+    return earlierCode;
+  }
 
-    // Even with the current program (runProgram), reads and deletes run the stored code.
+  it("drift notes an endpoint stored with older provider code, and that is not drift", async () => {
+    await storeEarlierProvider(new CompatibleEarlierProvider());
+    const printed: string[] = [];
+    const code = await runOperation(engine.stack, "drift", {
+      onOutput: log.onOutput,
+      print: (line) => printed.push(line),
+    });
+    expect(code).toBe(0);
+    expect(printed.join("\n")).toBe(
+      [
+        "[drift] test: no drift; every resource matches the last deployment.",
+        `note: webhook endpoint ${deployed.id} (orders) is stored with older provider code than this checkout's; refresh and destroy run the stored code until \`npm run up -- test\` upgrades it (one update, no change in Polar).`,
+      ].join("\n"),
+    );
+  });
+
+  it("state written by the earlier provider: its stored code runs for refresh and destroy", async () => {
+    // What the state of a stack deployed with a release whose read and delete broke looks like.
+    const earlierCode = await storeEarlierProvider(new EarlierProvider());
+
+    // Even with the current program (runProgram), reads and deletes run the stored code; so does
+    // the refresh that `npm run up` and `npm run preview` start with.
     await expect(run("refresh")).rejects.toThrow("the earlier provider code ran: read");
     await expect(run("destroy")).rejects.toThrow("the earlier provider code ran: delete");
+    await expect(run("up")).rejects.toThrow("the earlier provider code ran: read");
     expect(polar.getEndpoint(deployed.id)).toBeDefined();
     expect((await storedEndpoint()).outputs.__provider).toBe(earlierCode);
   });
@@ -134,19 +172,21 @@ describe("an upgraded provider reaches endpoints deployed by an earlier one", ()
   it("the preview shows one update of providerVersion, no replacement, and calls Polar zero times", async () => {
     polar.resetRequests();
     const output = outputCollector();
-    const preview = await engine.stack.preview({ onOutput: output.onOutput, diff: true });
-    expect(preview.changeSummary).toEqual({ update: 1, same: 1 });
+    expect(await run("preview", { refresh: false, output })).toBe(0);
     expect(output.text()).toMatch(/~ providerVersion: "sha256:[0-9a-f]{16}" => "sha256:/);
+    expect(output.text()).toMatch(/Resources:\s+~ 1 to update\s+1 unchanged/);
+    expect(output.text()).not.toMatch(/replace/);
     expect(calls()).toEqual([]);
   });
 
-  it("`up` stores the current code: one update, same endpoint and secret, no call to Polar", async () => {
+  it("`up --no-refresh` stores the current code: one update, same endpoint and secret, no call to Polar", async () => {
     polar.resetRequests();
-    const result = await engine.stack.up({ onOutput: log.onOutput });
-    expect(result.summary.resourceChanges).toEqual({ update: 1, same: 1 });
+    expect(await run("up", { refresh: false })).toBe(0);
+    expect(await lastUpdate()).toEqual({ update: 1, same: 1 });
     expect(calls()).toEqual([]);
-    expect(result.outputs.id.value).toBe(deployed.id);
-    expect(result.outputs.secret.value).toBe(deployed.secret);
+    const outputs = await engine.stack.outputs();
+    expect(outputs.id.value).toBe(deployed.id);
+    expect(outputs.secret.value).toBe(deployed.secret);
     expect(polar.getEndpoint(deployed.id)?.secret).toBe(deployed.secret);
     const stored = await storedEndpoint();
     expect(stored.outputs.__provider).toBe(deployed.code);
@@ -154,10 +194,12 @@ describe("an upgraded provider reaches endpoints deployed by an earlier one", ()
     expect(stored.outputs.providerVersion).toBe(deployed.version);
   });
 
-  it("after it, refresh and destroy run the current code", async () => {
+  it("after it, refresh, `npm run up` (which refreshes) and destroy run the current code", async () => {
     polar.resetRequests();
     expect(await run("refresh")).toBe(0);
     expect(calls()).toEqual(["GET /v1/webhooks/endpoints/{id} 200"]);
+    expect(await run("up")).toBe(0);
+    expect(await lastUpdate()).toEqual({ same: 2 });
     expect(await run("destroy")).toBe(0);
     expect(calls()).toContain("DELETE /v1/webhooks/endpoints/{id} 204");
     expect(polar.endpoints()).toEqual([]);
@@ -189,7 +231,7 @@ describe("refresh and destroy as the npm scripts run them use the current stack 
     runOperation(engine.stack, operation, { onOutput: log.onOutput, print: () => undefined });
 
   it("after a token rotation in config: a plain refresh uses the revoked token, runProgram the new one", async () => {
-    await engine.stack.up({ onOutput: log.onOutput });
+    await run("up");
     const [endpoint] = polar.endpoints();
     const rotated = polar.createToken({ kind: "organization" });
     await engine.stack.setConfig("polar:accessToken", { value: rotated, secret: true });
