@@ -58,14 +58,28 @@ interface ExportedState {
   deployment: { resources: ExportedEndpoint[] };
 }
 
-function programWithOneEndpoint() {
-  return async () => {
-    const endpoint = new WebhookEndpoint("orders", {
-      url: "https://example.com/polar/webhooks",
-      events: ["order.paid"],
-    });
-    return { id: endpoint.id, secret: endpoint.secret, providerVersion: endpoint.providerVersion };
-  };
+/** An emulator and a stack of one endpoint on it. */
+async function emulatorAndStack(projectName: string) {
+  const polar = await startPolarEmulator();
+  const engine = await createEngineStack({
+    projectName,
+    program: async () => {
+      const endpoint = new WebhookEndpoint("orders", {
+        url: "https://example.com/polar/webhooks",
+        events: ["order.paid"],
+      });
+      return {
+        id: endpoint.id,
+        secret: endpoint.secret,
+        providerVersion: endpoint.providerVersion,
+      };
+    },
+    config: {
+      "polar:accessToken": { value: polar.organizationToken, secret: true },
+      "polar:apiUrl": { value: polar.url },
+    },
+  });
+  return { polar, engine };
 }
 
 describe("an upgraded provider reaches endpoints deployed by an earlier one", () => {
@@ -75,15 +89,7 @@ describe("an upgraded provider reaches endpoints deployed by an earlier one", ()
   let deployed: { id: string; secret: string; code: string; version: string };
 
   beforeAll(async () => {
-    polar = await startPolarEmulator();
-    engine = await createEngineStack({
-      projectName: "polar-provider-upgrade",
-      program: programWithOneEndpoint(),
-      config: {
-        "polar:accessToken": { value: polar.organizationToken, secret: true },
-        "polar:apiUrl": { value: polar.url },
-      },
-    });
+    ({ polar, engine } = await emulatorAndStack("polar-provider-upgrade"));
   });
   afterAll(async () => {
     await engine?.dispose();
@@ -212,15 +218,7 @@ describe("refresh and destroy as the npm scripts run them use the current stack 
   const log = outputCollector();
 
   beforeAll(async () => {
-    polar = await startPolarEmulator();
-    engine = await createEngineStack({
-      projectName: "polar-run-program",
-      program: programWithOneEndpoint(),
-      config: {
-        "polar:accessToken": { value: polar.organizationToken, secret: true },
-        "polar:apiUrl": { value: polar.url },
-      },
-    });
+    ({ polar, engine } = await emulatorAndStack("polar-run-program"));
   });
   afterAll(async () => {
     await engine?.dispose();
