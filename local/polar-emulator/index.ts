@@ -108,6 +108,7 @@ export async function startPolarEmulator(
     allowLoopbackUrls: options.allowLoopbackUrls ?? false,
     secretGeneration: options.secretGeneration ?? "standard",
     resetSecretGeneration: "standard",
+    acceptClientSecret: options.acceptClientSecret ?? true,
   };
   const recorded: RecordedRequest[] = [];
   const redeliveries: WebhookEventResource[] = [];

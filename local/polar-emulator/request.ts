@@ -80,3 +80,9 @@ export function decodePath(path: string): string {
     return path;
   }
 }
+
+/** A JSON object body without one field: what Polar sees when its schema lacks that field. */
+export function withoutField(body: unknown, field: string): unknown {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([key]) => key !== field));
+}

@@ -24,6 +24,8 @@ export interface PolarEmulatorOptions {
    * 2026-09-08. `legacy`: the 43-character form signed with the UTF-8 bytes of the secret.
    */
   readonly secretGeneration?: SecretGeneration;
+  /** Take a client-chosen `secret` on create (default true), or ignore it (see ApiSettings). */
+  readonly acceptClientSecret?: boolean;
   /**
    * Accept loopback `http`/`https` URLs (localhost, 127/8, [::1]); real Polar refuses them with
    * 422. Default false. Only for local pipeline tests.

@@ -62,6 +62,7 @@ function createBody(inputs: WebhookEndpointInputs): WebhookEndpointCreate {
     ...(inputs.apiVersion !== undefined ? { api_version: inputs.apiVersion } : {}),
     // With an organization token Polar rejects organization_id, even the token's own (check enforces it).
     ...(inputs.organizationId !== undefined ? { organization_id: inputs.organizationId } : {}),
+    ...(inputs.secret !== undefined ? { secret: inputs.secret } : {}),
   };
 }
 

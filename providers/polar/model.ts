@@ -17,6 +17,7 @@ import {
 import type { WebhookEndpointUpdate } from "./client";
 import { locationChange, type EndpointLocation } from "./location";
 import { processMemo } from "./memo";
+import { ownSecretProblem } from "./own-secret";
 
 /** What the engine sends for a value not known until apply (pulumi.runtime.unknownValue). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -27,8 +28,8 @@ export const POLAR_API_VERSIONS = ["2026-04", "2026-10", "2027-01"] as const;
 /** The payload version Polar gives an endpoint created without `api_version`. */
 export const POLAR_DEFAULT_API_VERSION = "2026-04";
 
-/** Set by `check` from the provider's settings (location.ts); never by the program. */
-const PROVIDER_SET_INPUTS = ["polarApiUrl", "tokenFingerprint"] as const;
+/** Set by `check` (location.ts, version.ts); never by the program. */
+const PROVIDER_SET_INPUTS = ["polarApiUrl", "tokenFingerprint", "providerVersion"] as const;
 
 /** Inputs after `check`: plain values, defaults applied, url normalized, location added. */
 export interface WebhookEndpointInputs extends EndpointLocation {
@@ -41,6 +42,10 @@ export interface WebhookEndpointInputs extends EndpointLocation {
   organizationId?: string;
   adoptId?: string;
   secretRotation?: string;
+  /** A signing secret of the user's own, sent on create only (own-secret.ts). */
+  secret?: string;
+  /** Hash of the provider code that checked these inputs (version.ts). */
+  providerVersion?: string;
 }
 
 /**
@@ -74,6 +79,10 @@ export interface WebhookEndpointOutputs extends EndpointLocation {
   organizationIdDeclared: boolean;
   /** Whether apiVersion was declared: removing it then means "back to Polar's default". */
   apiVersionDeclared?: boolean;
+  /** The provider code this state was last written with (version.ts). */
+  providerVersion?: string;
+  /** Set when `secret` was given at creation: whether Polar signs with it. */
+  ownSecretAccepted?: boolean;
 }
 
 export type TokenKind = "organization" | "user";
@@ -228,12 +237,19 @@ function inputSchema(token: TokenKind | undefined, urlPolicy: WebhookUrlPolicy) 
           error: got("secretRotation", 'a string or number marker, e.g. "2026-11"'),
         }),
       ),
+      // Custom messages only: zod's own would quote the value.
+      secret: optional(
+        z.unknown().superRefine((value, ctx) => {
+          const problem = ownSecretProblem(value);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+      ),
       ...Object.fromEntries(
         PROVIDER_SET_INPUTS.map((field) => [
           field,
           z
             .never({
-              error: `${field} is recorded by the provider (where the endpoint lives, from polar:server, polar:apiUrl and the access token) and cannot be set; remove it from the resource's arguments.`,
+              error: `${field} is recorded by the provider (${field === "providerVersion" ? "which provider code wrote the state" : "where the endpoint lives, from polar:server, polar:apiUrl and the access token"}) and cannot be set; remove it from the resource's arguments.`,
             })
             .optional(),
         ]),
@@ -271,6 +287,7 @@ function inputSchema(token: TokenKind | undefined, urlPolicy: WebhookUrlPolicy) 
       if (value.organizationId !== undefined) inputs.organizationId = value.organizationId;
       if (value.adoptId !== undefined) inputs.adoptId = value.adoptId;
       if (value.secretRotation !== undefined) inputs.secretRotation = String(value.secretRotation);
+      if (value.secret !== undefined) inputs.secret = value.secret as string;
       return inputs;
     });
 }
@@ -286,7 +303,8 @@ export type DiffablePropertyName =
   | "adoptId"
   | "secretRotation"
   | "polarApiUrl"
-  | "tokenFingerprint";
+  | "tokenFingerprint"
+  | "providerVersion";
 
 export interface WebhookEndpointDiff {
   /** Properties whose change Polar can apply with PATCH. */
@@ -347,6 +365,9 @@ export function diffWebhookEndpoint(
   const location = locationChange(olds, news).kind;
   if (location === "moved") replaces.push("polarApiUrl");
   if (location === "unrecorded") updates.push("polarApiUrl");
+  // New provider code: an update that only stores it (no PATCH field), see version.ts.
+  if (news.providerVersion !== undefined && news.providerVersion !== olds.providerVersion)
+    updates.push("providerVersion");
 
   const rotateSecret =
     (news.secretRotation ?? null) !== (olds.secretRotation ?? null) &&

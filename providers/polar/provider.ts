@@ -21,6 +21,8 @@ import {
   resolveClientOptions,
   storeProviderSettings,
 } from "./settings";
+import { ownSecretChangeProblem } from "./own-secret";
+import { providerVersionOf } from "./version";
 
 /**
  * The provider. A class (not an object literal) so the methods share private helpers; its instance
@@ -38,10 +40,11 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
   /**
    * Rejects what Polar would reject, at preview time and without calling Polar: a preview with no
    * changes must make no API calls. Adds where the endpoint will live (location.ts), so that a
-   * change of server, URL or token shows up in `diff`.
+   * change of server, URL or token shows up in `diff`, and which provider code checked them
+   * (version.ts), so that an upgraded provider reaches existing endpoints.
    */
   async check(
-    _olds: WebhookEndpointInputs,
+    olds: WebhookEndpointInputs,
     news: WebhookEndpointInputs,
   ): Promise<pulumi.dynamic.CheckResult<WebhookEndpointInputs>> {
     let options: ReturnType<typeof resolveClientOptions>;
@@ -58,8 +61,14 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
       tokenKind(options.accessToken),
       { allowLoopback: loopbackWebhookUrlsAllowed(apiUrlOf(options)) },
     );
-    if (failures.length > 0) return { inputs, failures };
-    return { inputs: { ...inputs, ...currentLocation(options) }, failures };
+    if (failures.length > 0) return { inputs, failures: withoutSecretValues(failures) };
+    const checked = {
+      ...inputs,
+      ...currentLocation(options),
+      ...providerVersionOf(news as unknown as Record<string, unknown>),
+    };
+    const secretChange = ownSecretChangeProblem(olds, checked);
+    return { inputs: checked, failures: withoutSecretValues(secretChange ? [secretChange] : []) };
   }
 
   /**
@@ -107,6 +116,9 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
           ...location,
           organizationIdDeclared: inputs.organizationId !== undefined,
           apiVersionDeclared: inputs.apiVersion !== undefined,
+          // Compared here, so that only a boolean (never a secret) tells the program about it.
+          ownSecretAccepted:
+            inputs.secret !== undefined ? endpoint.secret === inputs.secret : undefined,
         }),
       };
     } finally {
@@ -138,6 +150,8 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
       tokenFingerprint: carried.tokenFingerprint,
       organizationIdDeclared: carried.organizationIdDeclared ?? false,
       apiVersionDeclared: carried.apiVersionDeclared,
+      providerVersion: carried.providerVersion,
+      ownSecretAccepted: carried.ownSecretAccepted,
       previousSecret: rotatedOutOfBand ? carried.secret : carried.previousSecret,
       secretRotatedAt: rotatedOutOfBand
         ? rotationInstant(endpoint.modified_at, carried.modifiedAt ?? carried.createdAt)
@@ -150,7 +164,7 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
    * PATCHes only what changed, at the recorded location; a changed secretRotation marker resets
    * the secret. Changes Polar does not hold (a new token's fingerprint, adoptId naming this very
    * endpoint) are only recorded, without an API call; a location recorded for the first time is
-   * checked with one GET.
+   * checked with one GET. New provider code alone (providerVersion) makes no call.
    */
   async update(
     id: string,
@@ -203,6 +217,8 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
         apiVersionDeclared: news.apiVersion !== undefined,
         previousSecret,
         secretRotatedAt,
+        providerVersion: news.providerVersion ?? olds.providerVersion,
+        ownSecretAccepted: olds.ownSecretAccepted,
       }),
     };
   }
@@ -226,6 +242,17 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
   }
 }
 
+/**
+ * The engine prints the input's value next to a failure that names a property, secrets in clear
+ * (`property secret value {&{{…}}} has a problem`): failures about `secret` name no property (the
+ * reason names the field).
+ */
+function withoutSecretValues(
+  failures: pulumi.dynamic.CheckFailure[],
+): pulumi.dynamic.CheckFailure[] {
+  return failures.map((f) => (f.property === "secret" ? { property: "", reason: f.reason } : f));
+}
+
 function currentLocation(
   options: ReturnType<typeof resolveClientOptions>,
 ): Required<EndpointLocation> {
@@ -242,6 +269,8 @@ interface OutputExtras extends EndpointLocation {
   apiVersionDeclared?: boolean;
   previousSecret?: string;
   secretRotatedAt?: string;
+  providerVersion?: string;
+  ownSecretAccepted?: boolean;
 }
 
 function toOutputs(endpoint: PolarWebhookEndpoint, extras: OutputExtras): WebhookEndpointOutputs {
@@ -254,6 +283,8 @@ function toOutputs(endpoint: PolarWebhookEndpoint, extras: OutputExtras): Webhoo
     polarApiUrl: extras.polarApiUrl,
     tokenFingerprint: extras.tokenFingerprint,
     apiVersionDeclared: extras.apiVersionDeclared,
+    providerVersion: extras.providerVersion,
+    ownSecretAccepted: extras.ownSecretAccepted,
   };
   return {
     url: endpoint.url,

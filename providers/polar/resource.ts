@@ -24,6 +24,14 @@ export interface WebhookEndpointArgs {
    * the instant in `secretRotatedAt`.
    */
   readonly secretRotation?: pulumi.Input<string>;
+  /**
+   * Your own signing secret (at least 32 characters), e.g. the POLAR_WEBHOOK_SECRET a receiver
+   * already verifies with: sent when the endpoint is created, always as a Pulumi secret. Polar has
+   * deprecated client-chosen secrets and may generate its own instead (then the resource warns,
+   * and `secret` is Polar's). Changing it on an existing endpoint fails the preview: rotate with
+   * `secretRotation`.
+   */
+  readonly secret?: pulumi.Input<string>;
 }
 
 /**
@@ -56,15 +64,22 @@ export class WebhookEndpoint extends pulumi.dynamic.Resource {
   declare readonly modifiedAt: pulumi.Output<string | null>;
   /** The Polar API the endpoint lives on, e.g. `https://api.polar.sh` (set by the provider). */
   declare readonly polarApiUrl: pulumi.Output<string>;
+  /** Hash of the provider code the state was last written with (set by the provider). */
+  declare readonly providerVersion: pulumi.Output<string>;
+  /** With `secret`: whether Polar signs with it (false: it generated its own). */
+  declare readonly ownSecretAccepted: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: WebhookEndpointArgs, opts: pulumi.CustomResourceOptions = {}) {
     // A fresh props object per resource: the base constructor adds `__provider` to it. Output names
     // are seeded with undefined so they exist on the resource object.
     const props = {
-      // Before the args: set there, it reaches `check`, which refuses it.
+      // Before the args: set there, they reach `check`, which refuses them.
       polarApiUrl: undefined,
+      providerVersion: undefined,
       ...args,
-      secret: undefined,
+      // Wrapped, so the state holds it encrypted even when the program passes a plain string.
+      secret: args.secret === undefined ? undefined : pulumi.secret(args.secret),
+      ownSecretAccepted: undefined,
       previousSecret: undefined,
       secretRotatedAt: undefined,
       usesStandardWebhookSignature: undefined,
@@ -80,5 +95,17 @@ export class WebhookEndpoint extends pulumi.dynamic.Resource {
       "polar",
       "WebhookEndpoint",
     );
+    // A dynamic provider cannot send warnings to the engine: the program does, from a boolean the
+    // provider computed (never from the secrets themselves).
+    if (args.secret !== undefined) {
+      this.ownSecretAccepted.apply((accepted) => {
+        if (accepted === false) pulumi.log.warn(ownSecretIgnoredWarning(name), this);
+      });
+    }
   }
+}
+
+/** The warning the resource shows when Polar did not take the given secret (never the value). */
+function ownSecretIgnoredWarning(resourceName: string): string {
+  return `Polar did not use the secret given for webhook endpoint "${resourceName}": client-chosen secrets are deprecated in Polar's API ("The secret is now generated on the backend"), so Polar generated one. The endpoint signs with Polar's secret, this resource's \`secret\` output, which is what the receiver must verify with (the ingress writes it to SSM). Remove \`secret\` from the resource's arguments to silence this warning.`;
 }

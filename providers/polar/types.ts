@@ -22,6 +22,8 @@ export interface WebhookEndpointCreate {
   name?: string | null;
   organization_id?: string;
   api_version?: string;
+  /** Deprecated and hidden (min 32 characters): Polar may use it verbatim, or ignore it. */
+  secret?: string;
 }
 
 export type WebhookEndpointUpdate = Partial<{

@@ -339,6 +339,34 @@ describe("POST /v1/webhooks/endpoints", () => {
     expect(accepted.json).toMatchObject({ secret: custom, uses_standard_webhook_signature: false });
   });
 
+  it("with acceptClientSecret off, ignores a client secret like any unknown field and generates one", async () => {
+    const strict = await startPolarEmulator({ acceptClientSecret: false });
+    try {
+      const custom = "whsec_" + "c".repeat(40);
+      const post = (secret: string) =>
+        call(strict.url, "POST", ENDPOINTS, {
+          token: strict.organizationToken,
+          body: createBody({ secret }),
+        });
+      const ignored = await post(custom);
+      const short = await post("abc");
+
+      expect(ignored.status).toBe(201);
+      expect(ignored.json).toMatchObject({
+        secret: expect.stringMatching(STANDARD_SECRET),
+        uses_standard_webhook_signature: true,
+      });
+      expect((ignored.json as { secret: string }).secret).not.toBe(custom);
+      // Not validated either: the field is not part of the schema.
+      expect(short.status).toBe(201);
+      // The switch is a run-time setting too.
+      strict.settings.acceptClientSecret = true;
+      expect((await post(custom)).json).toMatchObject({ secret: custom });
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("records api_version, defaulting to 2026-04", async () => {
     const later = await api("POST", ENDPOINTS, { body: createBody({ api_version: "2026-10" }) });
     const unknown = await api("POST", ENDPOINTS, { body: createBody({ api_version: "2025-01" }) });

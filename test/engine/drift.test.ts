@@ -1,0 +1,207 @@
+// `npm run stack -- drift <stack>` under the real engine against the Polar emulator: the same
+// operations the npm scripts run (scripts/operations.ts) on an inline program of WebhookEndpoints
+// (the AWS program cannot run here). Each check changes no state; each drift is then fixed the way
+// its line says, with `npm run up`, and the next check is clean. Follows the README's runbook.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PolarClient, WebhookEndpoint } from "../../providers/polar";
+import { runOperation, type Operation } from "../../scripts/operations";
+import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+import { createEngineStack, outputCollector, type EngineStack } from "./harness";
+
+describe("drift check (npm run stack -- drift)", () => {
+  let polar: PolarEmulator;
+  let engine: EngineStack;
+  const log = outputCollector();
+
+  beforeAll(async () => {
+    polar = await startPolarEmulator();
+    engine = await createEngineStack({
+      projectName: "polar-drift",
+      stackName: "prod",
+      program: async () => {
+        const endpoints = ["orders", "refunds", "alerts"].map(
+          (name) =>
+            new WebhookEndpoint(name, {
+              url: `https://example.com/polar/${name}`,
+              events: ["order.paid"],
+              name,
+            }),
+        );
+        return Object.fromEntries(endpoints.map((e, i) => [`id${i}`, e.id]));
+      },
+      config: {
+        "polar:accessToken": { value: polar.organizationToken, secret: true },
+        "polar:apiUrl": { value: polar.url },
+      },
+    });
+  });
+  afterAll(async () => {
+    await engine?.dispose();
+    await polar?.close();
+  });
+
+  /** Runs an operation as `npm run …` would; resolves to its exit code and printed lines. */
+  async function run(operation: Operation, json = false) {
+    const printed: string[] = [];
+    const code = await runOperation(engine.stack, operation, {
+      onOutput: log.onOutput,
+      print: (line) => printed.push(line),
+      json,
+    });
+    return { code, output: printed.join("\n") };
+  }
+
+  /** A drift check must not write state: the export is the same before and after. */
+  async function drift(json = false) {
+    const before = JSON.stringify(await engine.stack.exportStack());
+    polar.resetRequests();
+    const result = await run("drift", json);
+    expect(JSON.stringify(await engine.stack.exportStack())).toBe(before);
+    // Reads only.
+    expect(polar.requests.filter((r) => r.method !== "GET")).toEqual([]);
+    return result;
+  }
+
+  const endpointNamed = (name: string) => polar.endpoints().find((e) => e.name === name)!;
+
+  it("a stack never deployed: says so and exits 2", async () => {
+    const { code, output } = await drift();
+    expect(code).toBe(2);
+    expect(output).toBe(
+      "[drift] prod: cannot check for drift: stack prod has never been deployed (no resources in its state), so there is nothing to compare with: deploy it first with `npm run up -- prod`.",
+    );
+  });
+
+  it("nothing changed since the deployment: exits 0", async () => {
+    expect((await run("up")).code).toBe(0);
+    expect(polar.endpoints()).toHaveLength(3);
+    const { code, output } = await drift();
+    expect(code).toBe(0);
+    expect(output).toBe("[drift] prod: no drift; every resource matches the last deployment.");
+    expect(polar.requests.map((r) => `${r.method} ${r.route}`)).toEqual(
+      Array(3).fill("GET /v1/webhooks/endpoints/{id}"),
+    );
+  });
+
+  it("Polar's auto-disable: exit 1, one line; `npm run up` re-enables it", async () => {
+    const orders = endpointNamed("orders");
+    polar.autoDisable(orders.id);
+
+    const { code, output } = await drift();
+    expect(code).toBe(1);
+    expect(output).toBe(
+      [
+        "[drift] prod: 1 resource drifted from the last deployment:",
+        `- Polar disabled webhook endpoint ${orders.id} (orders) after failed deliveries (or it was turned off in the dashboard): fix the receiver, then \`npm run up -- prod\` re-enables it.`,
+      ].join("\n"),
+    );
+
+    await run("up");
+    expect(polar.getEndpoint(orders.id)?.enabled).toBe(true);
+    expect((await drift()).code).toBe(0);
+  });
+
+  it("an edit outside Pulumi: names the properties; `npm run up` puts the code's values back", async () => {
+    const refunds = endpointNamed("refunds");
+    polar.updateEndpointOutOfBand(refunds.id, {
+      events: ["order.paid", "order.refunded"],
+      url: "https://example.com/elsewhere",
+    });
+
+    const { code, output } = await drift(true);
+    expect(code).toBe(1);
+    const report = JSON.parse(output);
+    expect(report).toEqual({
+      stack: "prod",
+      drifted: true,
+      notes: [],
+      findings: [
+        {
+          urn: expect.stringMatching(/::refunds$/),
+          type: "pulumi-nodejs:dynamic/polar:WebhookEndpoint",
+          name: "refunds",
+          id: refunds.id,
+          kind: "edited",
+          changes: [
+            {
+              property: "url",
+              from: "https://example.com/polar/refunds",
+              to: "https://example.com/elsewhere",
+            },
+            {
+              property: "events",
+              from: ["order.paid"],
+              to: ["order.paid", "order.refunded"],
+            },
+          ],
+          message: `Webhook endpoint ${refunds.id} (refunds) was edited outside Pulumi (url: "https://example.com/polar/refunds" → "https://example.com/elsewhere"; events: [order.paid] → [order.paid, order.refunded]): \`npm run up -- prod\` puts back what the code declares.`,
+        },
+      ],
+    });
+
+    await run("up");
+    expect(polar.getEndpoint(refunds.id)).toMatchObject({
+      url: "https://example.com/polar/refunds",
+      events: ["order.paid"],
+      secret: refunds.secret,
+    });
+    expect((await drift()).code).toBe(0);
+  });
+
+  it("deleted in Polar: exit 1; `npm run up` creates it again, with a new secret", async () => {
+    const alerts = endpointNamed("alerts");
+    polar.deleteEndpointOutOfBand(alerts.id);
+
+    const { code, output } = await drift();
+    expect(code).toBe(1);
+    expect(output).toContain(
+      `- Webhook endpoint ${alerts.id} (alerts) was deleted in Polar: \`npm run up -- prod\` creates it again (with a new secret, which the receiver gets from SSM).`,
+    );
+
+    await run("up");
+    const recreated = endpointNamed("alerts");
+    expect(recreated.id).not.toBe(alerts.id);
+    expect(recreated.secret).not.toBe(alerts.secret);
+    expect((await drift()).code).toBe(0);
+  });
+
+  it("a secret reset in the dashboard: exit 1; `npm run up` records the new secret", async () => {
+    const orders = endpointNamed("orders");
+    const client = new PolarClient({ accessToken: polar.organizationToken, baseUrl: polar.url });
+    const reset = await client.resetWebhookEndpointSecret(orders.id).finally(() => client.close());
+
+    const { code, output } = await drift();
+    expect(code).toBe(1);
+    expect(output).toContain(
+      `- The signing secret of webhook endpoint ${orders.id} (orders) was reset outside Pulumi: the receiver rejects deliveries signed with it until \`npm run up -- prod\` writes it to the receiver's SSM parameter.`,
+    );
+    expect(output).not.toContain(reset.secret);
+
+    await run("up");
+    const state = await engine.stack.exportStack();
+    const stored = state.deployment.resources.find((r: { id?: string }) => r.id === orders.id);
+    expect(stored.outputs.secret.plaintext).toBe(JSON.stringify(reset.secret));
+    expect((await drift()).code).toBe(0);
+  });
+
+  it("cannot check without a Polar token: exit 2 with the provider's message", async () => {
+    await engine.stack.removeConfig("polar:accessToken");
+    try {
+      const { code, output } = await drift(true);
+      expect(code).toBe(2);
+      const report = JSON.parse(output);
+      expect(report).toMatchObject({ stack: "prod", drifted: null, findings: [] });
+      expect(report.error).toContain("Polar access token is missing");
+    } finally {
+      await engine.stack.setConfig("polar:accessToken", {
+        value: polar.organizationToken,
+        secret: true,
+      });
+    }
+  });
+
+  it("destroy (with the current program) removes everything", async () => {
+    expect((await run("destroy")).code).toBe(0);
+    expect(polar.endpoints()).toEqual([]);
+  });
+});
