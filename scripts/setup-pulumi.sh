@@ -106,6 +106,20 @@ if $locate_only; then
   fail "no Pulumi CLI found." "${tried[@]}" "Fix: run 'npm run setup' (builds v$PULUMI_VERSION once) or install Pulumi >= $MIN_VERSION."
 fi
 
+mkdir -p "$cache_root/pulumi-v$PULUMI_VERSION"
+# Two runs at once (npm test and CI steps, or two worktrees) would share the module dir and the
+# output file: the second waits for the first's build and then uses it.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$cache_root/pulumi-v$PULUMI_VERSION/build.lock"
+  if ! flock -n 9; then
+    log "another run is building v$PULUMI_VERSION; waiting for it"
+    flock 9
+  fi
+  if [ -x "$cli_dir/pulumi" ] && [ "$(cli_version "$cli_dir/pulumi")" = "v$PULUMI_VERSION" ]; then
+    use_cli "$cli_dir/pulumi"
+  fi
+fi
+
 go_bin=$(command -v go 2>/dev/null || true)
 [ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ] && go_bin=/usr/local/go/bin/go
 if [ -z "$go_bin" ]; then
@@ -145,12 +159,12 @@ started=$(date +%s)
   # prints, and the Automation API refuses a CLI whose version it cannot parse.
   "$go_bin" build -trimpath -tags osusergo,grpcnotrace \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
-    -o "$cli_dir/pulumi.partial" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+    -o "$cli_dir/pulumi.partial.$$" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 ) >"$build_log" 2>&1 || {
   tail -n 15 "$build_log" >&2 || true
   fail "building the Pulumi CLI v$PULUMI_VERSION failed (full log: $build_log)." "${tried[@]}" \
     "Fix: install Pulumi >= $MIN_VERSION on PATH (https://www.pulumi.com/docs/install/) or set PULUMI_CLI, then re-run."
 }
-mv "$cli_dir/pulumi.partial" "$cli_dir/pulumi"
+mv "$cli_dir/pulumi.partial.$$" "$cli_dir/pulumi"
 log "built in $(( $(date +%s) - started )) s"
 use_cli "$cli_dir/pulumi"

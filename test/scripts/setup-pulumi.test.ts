@@ -1,7 +1,7 @@
 // scripts/setup-pulumi.sh run for real, with fake `pulumi` executables: a broken one first on PATH and a
 // working one in a cache directory given through POLAR_WEBHOOKS_CACHE. Nothing here builds the CLI: every
 // case is answered by a fake before the build step.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -118,5 +118,30 @@ describe("Script: setup-pulumi.sh", () => {
     expect(stderr).toContain(
       `[setup-pulumi] error: PULUMI_CLI=${pathDir}/pulumi fails 'pulumi version'.`,
     );
+  });
+
+  it("waits for a build another run holds the lock for, then uses it instead of building again", async () => {
+    const lockDir = join(cacheRoot, `pulumi-v${PULUMI_VERSION}`);
+    mkdirSync(lockDir, { recursive: true });
+    const fakeBin = join(cachedBin, "pulumi");
+    // The other run: holds the build lock, "builds" for a moment, then leaves its CLI behind.
+    const holder = spawn(
+      "flock",
+      [
+        join(lockDir, "build.lock"),
+        "sh",
+        "-c",
+        `echo locked; sleep 1; mkdir -p '${cachedBin}'; printf '#!/bin/sh\\n[ "$1" = version ] && echo v${PULUMI_VERSION}\\n' > '${fakeBin}'; chmod 755 '${fakeBin}'`,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    await new Promise<void>((done) => holder.stdout.once("data", () => done()));
+
+    const { status, stdout, stderr } = run([]);
+    await new Promise((done) => holder.once("exit", done));
+
+    expect({ status, stdout }).toEqual({ status: 0, stdout: `${cachedBin}\n` });
+    expect(stderr).toContain(`another run is building v${PULUMI_VERSION}; waiting for it`);
+    expect(stderr).toContain(`[setup-pulumi] using ${fakeBin} (v${PULUMI_VERSION})`);
   });
 });
