@@ -1,4 +1,6 @@
 // PolarClient against the Polar emulator over a real socket: routes, error mapping, retries.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   PolarApiError,
@@ -112,8 +114,16 @@ describe("PolarClient routes", () => {
   });
 
   it("lists deliveries and redelivers events", async () => {
+    // A receiver on this machine, so the redelivery the emulator sends is observed, not sent out.
+    const received: (string | undefined)[] = [];
+    const receiver = createServer((request, response) => {
+      received.push(request.headers["webhook-id"] as string | undefined);
+      request.resume().on("end", () => response.writeHead(202).end());
+    });
+    await new Promise<void>((listening) => receiver.listen(0, "127.0.0.1", listening));
+    const { port } = receiver.address() as AddressInfo;
     const endpoint = polar.insertEndpoint({
-      url: "https://example.com/hook",
+      url: `http://127.0.0.1:${port}/hook`,
       events: ["order.paid"],
     });
     const event = polar.insertEvent({
@@ -131,7 +141,10 @@ describe("PolarClient routes", () => {
       webhook_event: { id: event.id, type: "order.paid" },
     });
     await api.redeliverWebhookEvent(event.id);
+    await polar.settled();
+    await new Promise((closed) => receiver.close(closed));
     expect(polar.redeliveries.map((e) => e.id)).toEqual([event.id]);
+    expect(received).toEqual([event.id]);
   });
 
   it("filters deliveries by time, text and HTTP code class, and keeps the event's api_version", async () => {
