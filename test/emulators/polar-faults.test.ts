@@ -288,7 +288,8 @@ describe("deliveries and redelivery", () => {
   });
 
   it("schedules a redelivery with 202 null and 404s unknown events", async () => {
-    const endpoint = polar.insertEndpoint({ url: "https://example.com/x" });
+    // Port 9 (discard) on loopback refuses: the scheduled attempt fails here instead of going out.
+    const endpoint = polar.insertEndpoint({ url: "http://127.0.0.1:9/x" });
     const event = polar.insertEvent({ endpointId: endpoint.id, type: "order.paid", payload: "{}" });
 
     const scheduled = await api("POST", `/v1/webhooks/events/${event.id}/redeliver`);
