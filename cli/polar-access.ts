@@ -46,7 +46,7 @@ export async function polarAccess(options: PolarAccessOptions): Promise<PolarAcc
     settings.apiUrl = config["polar:apiUrl"];
     const outputs = await stack.outputs();
     if (typeof outputs.endpointId === "string") stackEndpointId = outputs.endpointId;
-    // The dev stack's config lives with `npm run dev`; its outputs say where its Polar runs.
+    // The emulator's URL as the dev stack reports it, should its config lag behind a restart.
     if (stack.isLocalDev && typeof outputs.polarApiUrl === "string") {
       settings.apiUrl = outputs.polarApiUrl;
     }
@@ -91,7 +91,7 @@ function missingTokenMessage(stack: StackHandle | undefined): string {
     return `Polar access token is missing: set POLAR_ACCESS_TOKEN (${TOKEN_KIND}), or pass --stack <name> to use that stack's polar:accessToken.`;
   }
   if (stack.isLocalDev) {
-    return `Polar access token is missing: set POLAR_ACCESS_TOKEN to the emulator's token that \`npm run dev\` uses (the local stack's config is not readable from here).`;
+    return `Polar access token is missing: the local stack has no polar:accessToken; restart \`npm run dev\` (it sets the emulator's token) or set POLAR_ACCESS_TOKEN.`;
   }
   return `Polar access token is missing: stack ${stack.description} has no polar:accessToken and POLAR_ACCESS_TOKEN is not set. Run \`pulumi config set --secret polar:accessToken <token> -s ${stack.name}\` or set POLAR_ACCESS_TOKEN (${TOKEN_KIND}).`;
 }

@@ -4,8 +4,7 @@
  * selected, refreshed or written, not even the current-stack choice of the project directory.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import {
   LocalWorkspace,
@@ -14,10 +13,12 @@ import {
 } from "@pulumi/pulumi/automation";
 import { CliError, EXIT } from "./errors";
 import type { Environment } from "./io";
-import { LOCAL_STACK, localStackSettings } from "./local-stack";
 import { reveal, type StateResource } from "./state";
 
 export type { StateResource } from "./state";
+
+/** `npm run dev`'s stack (local/dev's LOCAL_STACK), found through its contract unless `--cwd` is given. */
+export const LOCAL_DEV_STACK_NAME = "local";
 
 /** The project directory the CLI uses unless `--cwd` names another: the repository. */
 export const REPO_ROOT = resolve(__dirname, "..");
@@ -26,11 +27,11 @@ export interface StackHandle {
   readonly name: string;
   /** For messages: `polar-webhooks/dev`. */
   readonly description: string;
-  /** True for `npm run dev`'s stack, whose config is not readable here (see `config`). */
+  /** True for `npm run dev`'s stack, found through its contract (local/dev). */
   readonly isLocalDev: boolean;
   /** Output values; secrets in clear, so never print them. */
   outputs(): Promise<Record<string, unknown>>;
-  /** Config values by full key (`polar:accessToken`), secrets decrypted. Empty for the dev stack. */
+  /** Config values by full key (`polar:accessToken`), secrets decrypted. */
   config(): Promise<Record<string, string>>;
   /** The resources in the stack's state, secrets decrypted (wrapped: see `reveal`). */
   resources(): Promise<StateResource[]>;
@@ -53,27 +54,32 @@ export async function openStack(name: string, options: OpenStackOptions): Promis
       `The Pulumi CLI did not run (${(error as Error).message.split("\n")[0]}): run \`npm run setup\`, then use \`npm run polar -- …\` or polar-webhooks, which put it on PATH.`,
     );
   });
-  let temporary: string | undefined;
   let workspaceOptions: LocalWorkspaceOptions;
   let project: string;
   let backendUrl: string;
-  const isLocalDev = name === LOCAL_STACK.stackName && options.cwd === undefined;
+  const isLocalDev = name === LOCAL_DEV_STACK_NAME && options.cwd === undefined;
   if (isLocalDev) {
-    const local = localStackSettings(options.env);
-    if (!existsSync(local.stateDirectory) || !existsSync(local.passphraseFile)) {
+    // Loaded only here: the dev part brings the emulator and the queue server along.
+    const dev = await import("../local/dev/index.js");
+    const local = dev.localStackSettings(options.env);
+    const stateDirectory = local.backendUrl.replace(/^file:\/\//, "");
+    if (
+      !existsSync(stateDirectory) ||
+      !existsSync(local.passphraseFile) ||
+      !existsSync(join(local.workDir, "Pulumi.yaml"))
+    ) {
       throw new CliError(
-        `There is no local stack yet (no ${local.stateDirectory}): start it with \`npm run dev\` and run this again from another terminal.`,
+        `There is no local stack yet (no ${stateDirectory}): start it with \`npm run dev\` and run this again from another terminal.`,
         EXIT.USAGE,
       );
     }
-    // A scratch project directory: the dev stack's own is not ours to write a Pulumi.yaml into.
-    temporary = await mkdtemp(join(tmpdir(), "polar-webhooks-cli-"));
-    project = LOCAL_STACK.projectName;
+    project = local.projectName;
     backendUrl = local.backendUrl;
+    // npm run dev's own project directory, read as it is (no projectSettings: nothing is written),
+    // so its config (polar:accessToken, polar:apiUrl) is readable as for any other stack.
     workspaceOptions = {
-      workDir: temporary,
+      workDir: local.workDir,
       pulumiCommand,
-      projectSettings: { name: project, runtime: "nodejs", backend: { url: backendUrl } },
       // The file's passphrase as the variable Pulumi reads first, so a PULUMI_CONFIG_PASSPHRASE
       // meant for other stacks cannot shadow it (Pulumi trims the file the same way).
       envVars: {
@@ -103,73 +109,63 @@ export async function openStack(name: string, options: OpenStackOptions): Promis
   }
   const description = `${project}/${name}`;
   const where = `project ${project} (backend ${backendUrl})`;
-  const cleanup = async () => {
-    if (temporary) await rm(temporary, { recursive: true, force: true });
+  const workspace = await LocalWorkspace.create(workspaceOptions);
+  const vars = workspaceOptions.envVars ?? {};
+  const call = async <T>(operation: () => Promise<T>): Promise<T> => {
+    if (vars.PULUMI_CONFIG_PASSPHRASE === undefined && !vars.PULUMI_CONFIG_PASSPHRASE_FILE) {
+      throw new CliError(
+        `Set ${PASSPHRASE_VARIABLES}: stack ${description} keeps its secrets (the Polar token, the signing secret) encrypted with it.`,
+        EXIT.USAGE,
+      );
+    }
+    try {
+      return await operation();
+    } catch (error) {
+      if (!/no stack named/.test(String((error as Error)?.message))) {
+        throw pulumiError(description, error);
+      }
+      const stacks = (await workspace.listStacks()).map((summary) => summary.name);
+      throw new CliError(
+        stacks.length === 0
+          ? `No stack ${JSON.stringify(name)}: ${where} has no stacks yet; deploy one with \`npm run up -- <stack>\`.`
+          : `No stack ${JSON.stringify(name)} in ${where}; its stacks: ${stacks.join(", ")}.`,
+        EXIT.USAGE,
+      );
+    }
   };
-  try {
-    const workspace = await LocalWorkspace.create(workspaceOptions);
-    const vars = workspaceOptions.envVars ?? {};
-    const call = async <T>(operation: () => Promise<T>): Promise<T> => {
-      if (vars.PULUMI_CONFIG_PASSPHRASE === undefined && !vars.PULUMI_CONFIG_PASSPHRASE_FILE) {
-        throw new CliError(
-          `Set ${PASSPHRASE_VARIABLES}: stack ${description} keeps its secrets (the Polar token, the signing secret) encrypted with it.`,
-          EXIT.USAGE,
-        );
-      }
-      try {
-        return await operation();
-      } catch (error) {
-        if (!/no stack named/.test(String((error as Error)?.message))) {
-          throw pulumiError(description, error);
-        }
-        const stacks = (await workspace.listStacks()).map((summary) => summary.name);
-        throw new CliError(
-          stacks.length === 0
-            ? `No stack ${JSON.stringify(name)}: ${where} has no stacks yet; deploy one with \`npm run up -- <stack>\`.`
-            : `No stack ${JSON.stringify(name)} in ${where}; its stacks: ${stacks.join(", ")}.`,
-          EXIT.USAGE,
-        );
-      }
-    };
-    let outputs: Promise<Record<string, unknown>> | undefined;
-    let snapshot:
-      Promise<{ outputs: Record<string, unknown>; resources: StateResource[] }> | undefined;
-    const exported = () => {
-      snapshot ??= call(() => workspace.exportStack(name)).then((deployment) => {
-        const resources =
-          (deployment.deployment as { resources?: StateResource[] }).resources ?? [];
-        const root = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
-        return { resources, outputs: reveal(root?.outputs ?? {}) as Record<string, unknown> };
-      });
-      return snapshot;
-    };
-    return {
-      name,
-      description,
-      isLocalDev,
-      outputs: () => {
-        // After an export (trigger reads both), the outputs are already at hand.
-        outputs ??= snapshot
-          ? snapshot.then((state) => state.outputs)
-          : call(() => workspace.stackOutputs(name)).then((map) =>
-              Object.fromEntries(Object.entries(map).map(([key, { value }]) => [key, value])),
-            );
-        return outputs;
-      },
-      config: async () => {
-        if (isLocalDev) return {};
-        const map = await call(() => workspace.getAllConfig(name));
-        return Object.fromEntries(
-          Object.entries(map).map(([key, { value }]) => [key, String(value)]),
-        );
-      },
-      resources: async () => (await exported()).resources,
-      close: cleanup,
-    };
-  } catch (error) {
-    await cleanup();
-    throw error;
-  }
+  let outputs: Promise<Record<string, unknown>> | undefined;
+  let snapshot:
+    Promise<{ outputs: Record<string, unknown>; resources: StateResource[] }> | undefined;
+  const exported = () => {
+    snapshot ??= call(() => workspace.exportStack(name)).then((deployment) => {
+      const resources = (deployment.deployment as { resources?: StateResource[] }).resources ?? [];
+      const root = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
+      return { resources, outputs: reveal(root?.outputs ?? {}) as Record<string, unknown> };
+    });
+    return snapshot;
+  };
+  return {
+    name,
+    description,
+    isLocalDev,
+    outputs: () => {
+      // After an export (trigger reads both), the outputs are already at hand.
+      outputs ??= snapshot
+        ? snapshot.then((state) => state.outputs)
+        : call(() => workspace.stackOutputs(name)).then((map) =>
+            Object.fromEntries(Object.entries(map).map(([key, { value }]) => [key, value])),
+          );
+      return outputs;
+    },
+    config: async () => {
+      const map = await call(() => workspace.getAllConfig(name));
+      return Object.fromEntries(
+        Object.entries(map).map(([key, { value }]) => [key, String(value)]),
+      );
+    },
+    resources: async () => (await exported()).resources,
+    close: async () => undefined,
+  };
 }
 
 /** The Pulumi CLI's own `error:` lines, without the command line it ran or its environment. */

@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { helpText, parseCommandArgs } from "../../cli/args";
 import { formatAge, parseDuration, parseSince, SINCE_FORMS } from "../../cli/duration";
 import { UsageError } from "../../cli/errors";
-import { cacheDirectory, localStackSettings } from "../../cli/local-stack";
 import { COMMANDS, findCommand } from "../../cli/polar";
+import { LOCAL_DEV_STACK_NAME } from "../../cli/stack";
+import { LOCAL_STACK } from "../../local/dev";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 
@@ -131,20 +132,8 @@ describe("findCommand", () => {
   });
 });
 
-describe("the local stack (npm run dev's contract)", () => {
-  it("lives under POLAR_WEBHOOKS_CACHE, else XDG_CACHE_HOME, else ~/.cache", () => {
-    expect(cacheDirectory({ POLAR_WEBHOOKS_CACHE: "/c", XDG_CACHE_HOME: "/x", HOME: "/h" })).toBe(
-      "/c",
-    );
-    expect(cacheDirectory({ XDG_CACHE_HOME: "/x", HOME: "/h" })).toBe("/x/polar-webhooks-as-code");
-    expect(cacheDirectory({ HOME: "/h" })).toBe("/h/.cache/polar-webhooks-as-code");
-    expect(localStackSettings({ POLAR_WEBHOOKS_CACHE: "/c" })).toEqual({
-      projectName: "polar-webhooks",
-      stackName: "local",
-      directory: "/c/dev",
-      stateDirectory: "/c/dev/state",
-      backendUrl: "file:///c/dev/state",
-      passphraseFile: "/c/dev/passphrase",
-    });
+describe("the local stack", () => {
+  it("is npm run dev's stack, by the name its contract gives", () => {
+    expect(LOCAL_DEV_STACK_NAME).toBe(LOCAL_STACK.stackName);
   });
 });
