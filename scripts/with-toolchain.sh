@@ -21,6 +21,9 @@ if [ -z "${cli_dir:-}" ] || [ ! -x "$cli_dir/pulumi-resource-pulumi-nodejs" ]; t
 fi
 
 export PULUMI_SKIP_UPDATE_CHECK=true
+# Every engine operation starts Node processes (the provider host, the program) that load the same
+# modules: V8's on-disk code cache saves ~15 % of their CPU [measured, test/engine/smoke.test.ts].
+export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-${POLAR_WEBHOOKS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polar-webhooks-as-code}/node-compile-cache}"
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 22 ]; then
