@@ -7,7 +7,8 @@ import {
   type WebhookEndpointCreate,
 } from "./client";
 import { PolarApiError } from "./errors";
-import { declaredState, type WebhookEndpointInputs } from "./model";
+import { declaredState } from "./diff";
+import type { WebhookEndpointInputs } from "./model";
 import { rememberAdopted } from "./settings";
 
 /** How often `create` re-checks and re-posts after an answer was lost (see createOrRecover). */

@@ -33,10 +33,9 @@ export {
   type WebhookUrlPolicy,
 } from "./url";
 export { loopbackWebhookUrlsAllowed } from "./settings";
+export { checkWebhookEndpointInputs } from "./check";
+export { diffWebhookEndpoint, updateBody } from "./diff";
 export {
-  checkWebhookEndpointInputs,
-  diffWebhookEndpoint,
-  updateBody,
   POLAR_API_VERSIONS,
   POLAR_DEFAULT_API_VERSION,
   type WebhookEndpointInputs,

@@ -5,14 +5,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import { PolarClient, type WebhookEndpoint as PolarWebhookEndpoint } from "./client";
 import { adoptEndpoint, createEndpoint } from "./create";
 import { apiUrlOf, locationChange, tokenFingerprint, type EndpointLocation } from "./location";
-import {
-  checkWebhookEndpointInputs,
-  diffWebhookEndpoint,
-  tokenKind,
-  updateBody,
-  type WebhookEndpointInputs,
-  type WebhookEndpointOutputs,
-} from "./model";
+import { checkWebhookEndpointInputs } from "./check";
+import { diffWebhookEndpoint, updateBody } from "./diff";
+import { tokenKind, type WebhookEndpointInputs, type WebhookEndpointOutputs } from "./model";
 import { atRecordedLocation, confirmUnrecordedLocation, currentTokenReaches } from "./reach";
 import { rotationInstant } from "./rotation";
 import {
