@@ -24,7 +24,7 @@ import {
   WEBHOOKS_WRITE,
 } from "./auth";
 import { deliveryMatches, paginate } from "./listing";
-import { decodeBody, decodePath, headerValue, requestedVersion, withoutField } from "./request";
+import { decodeBody, headerValue, requestedVersion, withoutField } from "./request";
 import {
   type ApiResponse,
   insufficientScope,
@@ -48,6 +48,7 @@ import {
   toDeliveryResource,
   toEndpointResource,
 } from "./store";
+import { matchRoute, ROUTE_TEMPLATES } from "./routes";
 import { isAcceptableStoredUrl } from "./url";
 import { validateListDeliveriesQuery, validateListEndpointsQuery } from "./query-validation";
 import { validateEndpointCreate, validateEndpointUpdate, validatePathId } from "./validation";
@@ -100,37 +101,6 @@ interface Route {
   readonly template: string;
   readonly pattern: RegExp;
   readonly operations: Readonly<Record<string, Operation>>;
-}
-
-export interface RouteMatch {
-  readonly template: string;
-  readonly id: string | undefined;
-}
-
-const ROUTE_TEMPLATES = [
-  { template: "/v1/webhooks/endpoints", pattern: /^\/v1\/webhooks\/endpoints$/ },
-  { template: "/v1/webhooks/endpoints/{id}", pattern: /^\/v1\/webhooks\/endpoints\/([^/]+)$/ },
-  {
-    template: "/v1/webhooks/endpoints/{id}/secret",
-    pattern: /^\/v1\/webhooks\/endpoints\/([^/]+)\/secret$/,
-  },
-  { template: "/v1/webhooks/deliveries", pattern: /^\/v1\/webhooks\/deliveries$/ },
-  {
-    template: "/v1/webhooks/events/{id}/redeliver",
-    pattern: /^\/v1\/webhooks\/events\/([^/]+)\/redeliver$/,
-  },
-] as const;
-
-/** Which route a path belongs to (Starlette matches the percent-decoded path). */
-export function matchRoute(rawPath: string): RouteMatch | undefined {
-  const path = decodePath(rawPath);
-  for (const { template, pattern } of ROUTE_TEMPLATES) {
-    const match = pattern.exec(path);
-    if (match !== null) {
-      return { template, id: match[1] };
-    }
-  }
-  return undefined;
 }
 
 export class PolarApi {

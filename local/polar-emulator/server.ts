@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
-import { type ApiRequest, matchRoute, type PolarApi } from "./api";
+import type { ApiRequest, PolarApi } from "./api";
+import { matchRoute } from "./routes";
 import type { FaultAction, FaultInjector } from "./faults";
 import { rateLimited, serverError, type ApiResponse } from "./responses";
 
