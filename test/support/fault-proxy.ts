@@ -54,6 +54,11 @@ export interface FaultProxyOptions {
   readonly faults: readonly FaultRule[];
   /** What a request is, for the seeded decision. Default: method and path. */
   readonly keyOf?: (request: ProxiedRequest) => string;
+  /**
+   * Replaces the seeded decision with a scripted one, for a test that needs one exact sequence:
+   * the rule for the `occurrence`-th request with `key`, or undefined to pass it through.
+   */
+  readonly script?: (key: string, occurrence: number) => FaultRule | undefined;
 }
 
 export interface ProxyLogEntry {
@@ -103,7 +108,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const key = keyOf(proxied);
       const occurrence = (seen.get(key) ?? 0) + 1;
       seen.set(key, occurrence);
-      const rule = decide(options, key, occurrence);
+      const rule = options.script
+        ? options.script(key, occurrence)
+        : decide(options, key, occurrence);
       const entry = { key, occurrence, ...(rule ? { fault: rule.name } : {}) };
       const action = rule?.action;
       if (action?.kind === "respond") {
