@@ -17,6 +17,7 @@ import type {
 import {
   DEFAULT_RETRY_POLICY,
   RETRYABLE_ERROR_CODES,
+  RETRYABLE_IF_IDEMPOTENT_STATUSES,
   RETRYABLE_STATUSES,
   retryDelayMs,
   type RetryPolicy,
@@ -238,7 +239,7 @@ export class PolarClient {
             throwOnError: false,
             maxRetries: policy.maxRetries,
             methods: ["GET", "POST", "PATCH", "DELETE"],
-            statusCodes: [...RETRYABLE_STATUSES],
+            statusCodes: [...RETRYABLE_STATUSES, ...RETRYABLE_IF_IDEMPOTENT_STATUSES],
             errorCodes: [...RETRYABLE_ERROR_CODES],
             retry(err, { state, opts }, callback) {
               const key = opts as object;

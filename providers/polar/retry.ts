@@ -19,6 +19,14 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 /** Statuses that say "not processed, try again": rate limit and gateway/availability errors. */
 export const RETRYABLE_STATUSES = [429, 502, 503, 504] as const;
 
+/**
+ * Polar's answer to an unhandled exception: the request may have been carried out in part, so it
+ * is repeated only when a repeat cannot change the outcome. Not retrying it failed whole
+ * deployments on one transient error, and, on the list that looks for a create whose answer was
+ * lost, left the created endpoint behind (a duplicate after the next `up`).
+ */
+export const RETRYABLE_IF_IDEMPOTENT_STATUSES = [500] as const;
+
 export const RETRYABLE_ERROR_CODES = [
   "ECONNRESET",
   "ECONNREFUSED",
@@ -57,10 +65,10 @@ export interface RetryAttempt {
 export function retryDelayMs(attempt: RetryAttempt, policy: RetryPolicy): number | undefined {
   if (attempt.retry > policy.maxRetries) return undefined;
   const byStatus = attempt.statusCode !== undefined;
-  if (
-    byStatus &&
-    !(RETRYABLE_STATUSES as readonly number[]).includes(attempt.statusCode as number)
-  ) {
+  const retryableStatuses: readonly number[] = attempt.idempotent
+    ? [...RETRYABLE_STATUSES, ...RETRYABLE_IF_IDEMPOTENT_STATUSES]
+    : RETRYABLE_STATUSES;
+  if (byStatus && !retryableStatuses.includes(attempt.statusCode as number)) {
     return undefined;
   }
   if (

@@ -288,23 +288,43 @@ describe("PolarClient retries", () => {
     expect(polar.requests.map((r) => r.status)).toEqual([502, 502, 502, null, 200, 504, 200]);
   });
 
+  it("retries a 500 on reads, updates and deletes, which a repeat cannot change", async () => {
+    const api = client();
+    const endpoint = polar.insertEndpoint({ url: "https://example.com/hook", events: [] });
+    polar.faults.set({ serverError: { count: 2, status: 500 } });
+    expect((await api.listWebhookEndpoints()).items.map((e) => e.id)).toEqual([endpoint.id]);
+    polar.faults.set({ serverError: { count: 1, status: 500, method: "PATCH" } });
+    expect((await api.updateWebhookEndpoint(endpoint.id, { name: "x" })).name).toBe("x");
+    polar.faults.set({ serverError: { count: 1, status: 500, method: "DELETE" } });
+    await api.deleteWebhookEndpoint(endpoint.id);
+    expect(polar.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+      "GET 500",
+      "GET 500",
+      "GET 200",
+      "PATCH 500",
+      "PATCH 200",
+      "DELETE 500",
+      "DELETE 204",
+    ]);
+  });
+
   it("does not retry a create that may have been committed (5xx, lost answer)", async () => {
     const api = client();
-    polar.faults.set({ serverError: { count: 1, status: 503, method: "POST" } });
-    expect(
-      await rejection(
-        api.createWebhookEndpoint({ url: "https://example.com/", format: "raw", events: [] }),
-      ),
-    ).toMatchObject({
-      status: 503,
-    });
+    for (const status of [500, 503] as const) {
+      polar.faults.set({ serverError: { count: 1, status, method: "POST" } });
+      expect(
+        await rejection(
+          api.createWebhookEndpoint({ url: "https://example.com/", format: "raw", events: [] }),
+        ),
+      ).toMatchObject({ status });
+    }
     polar.faults.set({ commitThenDrop: { count: 1, method: "POST" } });
     expect(
       await rejection(
         api.createWebhookEndpoint({ url: "https://example.com/", format: "raw", events: [] }),
       ),
     ).toBeInstanceOf(PolarConnectionError);
-    expect(polar.requests.filter((r) => r.method === "POST")).toHaveLength(2);
+    expect(polar.requests.filter((r) => r.method === "POST")).toHaveLength(3);
     expect(polar.endpoints()).toHaveLength(1);
   });
 

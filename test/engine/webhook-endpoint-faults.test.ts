@@ -3,10 +3,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebhookEndpoint } from "../../providers/polar";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+import { startFaultProxy, type FaultProxy, type FaultRule } from "../support/fault-proxy";
 import { createEngineStack, outputCollector, type EngineStack } from "./harness";
 
 describe("WebhookEndpoint under faults", () => {
   let polar: PolarEmulator;
+  // Passes everything through, except what a test scripts: faults the emulator has no switch for.
+  let proxy: FaultProxy;
+  let script: ((key: string) => FaultRule | undefined) | undefined;
   let engine: EngineStack;
   const log = outputCollector();
   let names: string[] = [];
@@ -14,6 +18,13 @@ describe("WebhookEndpoint under faults", () => {
 
   beforeAll(async () => {
     polar = await startPolarEmulator();
+    proxy = await startFaultProxy({
+      target: polar.url,
+      seed: 0,
+      rate: 0,
+      faults: [],
+      script: (key) => script?.(key),
+    });
     engine = await createEngineStack({
       projectName: "polar-endpoint-faults",
       program: async () => {
@@ -30,12 +41,13 @@ describe("WebhookEndpoint under faults", () => {
       },
       config: {
         "polar:accessToken": { value: polar.organizationToken, secret: true },
-        "polar:apiUrl": { value: polar.url },
+        "polar:apiUrl": { value: proxy.url },
       },
     });
   });
   afterEach(async () => {
     enabled = true;
+    script = undefined;
     polar.faults.clear();
     await engine.stack.destroy({ onOutput: log.onOutput });
     expect(polar.endpoints()).toEqual([]);
@@ -43,6 +55,7 @@ describe("WebhookEndpoint under faults", () => {
   });
   afterAll(async () => {
     await engine?.dispose();
+    await proxy?.close();
     await polar?.close();
   });
 
@@ -103,17 +116,33 @@ describe("WebhookEndpoint under faults", () => {
   it("leaves nothing behind when disabling a new endpoint fails, and the next up makes one", async () => {
     names = ["quiet"];
     enabled = false;
-    polar.faults.set({ serverError: { count: 1, status: 500, method: "PATCH" } });
+    // A refusal no retry fixes (5xx and lost answers on a PATCH are retried), once.
+    let refusals = 1;
+    script = (key) =>
+      key.startsWith("PATCH") && refusals-- > 0
+        ? {
+            name: "422",
+            weight: 1,
+            action: {
+              kind: "respond",
+              status: 422,
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ error: "PolarRequestValidationError", detail: [] }),
+            },
+          }
+        : undefined;
     await expect(engine.stack.up({ onOutput: log.onOutput })).rejects.toThrow(
-      /PATCH \/v1\/webhooks\/endpoints\/[0-9a-f-]+ failed: 500/,
+      /PATCH \/v1\/webhooks\/endpoints\/[0-9a-f-]+ failed: 422/,
     );
     // The endpoint created before the failed PATCH was deleted again.
     expect(polar.endpoints()).toEqual([]);
     expect(polar.requests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual([
       "GET /v1/webhooks/endpoints 200",
       "POST /v1/webhooks/endpoints 201",
-      "PATCH /v1/webhooks/endpoints/{id} 500",
       "DELETE /v1/webhooks/endpoints/{id} 204",
+    ]);
+    expect(proxy.log.filter((e) => e.fault !== undefined).map((e) => e.key.split(" ")[0])).toEqual([
+      "PATCH",
     ]);
 
     const result = await engine.stack.up({ onOutput: log.onOutput });

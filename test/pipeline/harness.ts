@@ -41,6 +41,20 @@ export interface PipelineOptions {
   readonly secretGeneration?: SecretGeneration;
   /** Put a HoldingFront between the emulator and the receiver. */
   readonly front?: boolean;
+  /**
+   * Something between the receiver and the gate (e.g. a fault proxy), given the gate's URL. The
+   * receiver then keeps its shipped SQS retries unless `sqsMaxAttempts` says otherwise.
+   */
+  readonly sqsFront?: (gateUrl: string) => Promise<SqsFront>;
+  /** Polar's time for one delivery attempt (default 5 s; Polar's own is 10 s). */
+  readonly deliveryTimeoutMs?: number;
+  /** The receiver's SQS attempts per send; default 1, or the shipped setting with `sqsFront`. */
+  readonly sqsMaxAttempts?: number;
+}
+
+export interface SqsFront {
+  readonly url: string;
+  close(): Promise<void>;
 }
 
 export interface ConsumedRecord {
@@ -83,12 +97,14 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     allowLoopbackUrls: true,
     secretGeneration: options.secretGeneration ?? "standard",
     deliveryBackoffScale: PIPELINE_BACKOFF_SCALE,
-    deliveryTimeoutMs: 5_000,
+    deliveryTimeoutMs: options.deliveryTimeoutMs ?? 5_000,
     onDelivery: (delivery) => deliveries.push(delivery),
   });
   const queues = await startLocalQueues({ visibilityTimeoutSeconds: 2 });
   const queueGate = new TcpGate(queues.sqsEndpoint);
   await queueGate.open();
+  const sqsFront = await options.sqsFront?.(queueGate.url);
+  const sqsMaxAttempts = options.sqsMaxAttempts ?? (sqsFront ? undefined : 1);
 
   const secrets = new SwitchableSecretProvider();
   const requests: RequestLogEntry[] = [];
@@ -100,8 +116,12 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       host: "127.0.0.1",
       env: {},
       queueUrl: queues.queueUrl,
-      // The receiver reaches SQS through the gate only; one attempt per call keeps 503s quick.
-      sqsClientConfig: { ...localSqsClientConfig(queueGate.url), maxAttempts: 1 },
+      // The receiver reaches SQS through the gate only (behind the front, if any); by default one
+      // attempt per call keeps 503s quick.
+      sqsClientConfig: {
+        ...localSqsClientConfig(sqsFront?.url ?? queueGate.url),
+        ...(sqsMaxAttempts !== undefined ? { maxAttempts: sqsMaxAttempts } : {}),
+      },
       secretProvider: secrets,
       log: (entry) => requests.push(entry),
       print: () => undefined,
@@ -200,6 +220,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       await polar.close();
       await front?.close();
       await receiver?.close();
+      await sqsFront?.close();
       await queueGate.close();
       await queues.close();
     },

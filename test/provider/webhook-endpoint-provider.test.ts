@@ -7,6 +7,7 @@ import {
   type WebhookEndpointInputs,
 } from "../../providers/polar";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+import { startFaultProxy, type FaultProxy, type FaultRule } from "../support/fault-proxy";
 
 let polar: PolarEmulator;
 const savedEnv = { ...process.env };
@@ -159,22 +160,65 @@ describe("webhookEndpointProvider", () => {
 });
 
 describe("webhookEndpointProvider: create stays transactional", () => {
-  it("deletes the endpoint it created when the follow-up PATCH fails, and rethrows", async () => {
+  // Failures a retry cannot fix (5xx and lost answers are retried): a refusal, a revoked token.
+  const refused: FaultRule = {
+    name: "422",
+    weight: 1,
+    action: {
+      kind: "respond",
+      status: 422,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        error: "PolarRequestValidationError",
+        detail: [{ type: "value_error", loc: ["body", "enabled"], msg: "refused by the test" }],
+      }),
+    },
+  };
+  const revoked: FaultRule = {
+    name: "401",
+    weight: 1,
+    action: {
+      kind: "respond",
+      status: 401,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ error: "invalid_token", error_description: "revoked" }),
+    },
+  };
+  let proxy: FaultProxy | undefined;
+  afterEach(async () => {
+    await proxy?.close();
+    proxy = undefined;
+  });
+  /** Polar behind a proxy that answers calls on an existing endpoint (PATCH, DELETE) with `rule`. */
+  async function failingCallsOnTheEndpoint(methods: string[], rule: FaultRule): Promise<void> {
     useToken(polar.organizationToken);
-    polar.faults.set({ serverError: { count: 1, status: 500, method: "PATCH" } });
+    proxy = await startFaultProxy({
+      target: polar.url,
+      seed: 0,
+      rate: 0,
+      faults: [],
+      script: (key) => (methods.includes(key.split(" ")[0]!) ? rule : undefined),
+    });
+    process.env.POLAR_API_URL = proxy.url;
+  }
+
+  it("deletes the endpoint it created when the follow-up PATCH fails, and rethrows", async () => {
+    await failingCallsOnTheEndpoint(["PATCH"], refused);
     await expect(webhookEndpointProvider.create(inputs({ enabled: false }))).rejects.toMatchObject({
-      status: 500,
+      status: 422,
       method: "PATCH",
     });
     expect(polar.endpoints()).toEqual([]);
+    expect(polar.requests.map((r) => `${r.method} ${r.status}`)).toEqual([
+      "GET 200",
+      "POST 201",
+      "DELETE 204",
+    ]);
   });
 
   it("says which endpoint may remain when even the delete fails", async () => {
-    useToken(polar.organizationToken);
-    // The PATCH and the DELETE after it fail; the list and the POST before them do not.
-    polar.faults.set({
-      serverError: { count: 2, status: 500, path: "/v1/webhooks/endpoints/{id}" },
-    });
+    // The token is revoked between the POST and the PATCH: the DELETE after it fails too.
+    await failingCallsOnTheEndpoint(["PATCH", "DELETE"], revoked);
     const error = await webhookEndpointProvider
       .create(inputs({ enabled: false, name: "stuck" }))
       .then(
@@ -183,8 +227,15 @@ describe("webhookEndpointProvider: create stays transactional", () => {
       );
     const [left] = polar.endpoints();
     expect(left?.name).toBe("stuck");
-    expect(error?.message).toBe(
-      `Polar API PATCH /v1/webhooks/endpoints/${left.id} failed: 500. The endpoint just created, ${left.id}, could not be deleted either (Polar API DELETE /v1/webhooks/endpoints/${left.id} failed: 500): it may remain in Polar, enabled, with a secret Pulumi does not know. Delete it in the Polar dashboard (Settings → Webhooks) or with DELETE /v1/webhooks/endpoints/${left.id}, then run \`pulumi up\` again.`,
+    const path = `/v1/webhooks/endpoints/${left.id}`;
+    expect(error?.message).toMatch(
+      new RegExp(`^Polar API PATCH ${path} failed: 401 invalid_token`),
+    );
+    expect(error?.message).toContain(
+      `. The endpoint just created, ${left.id}, could not be deleted either (Polar API DELETE ${path} failed: 401 invalid_token; revoked; `,
+    );
+    expect(error?.message).toMatch(
+      /\): it may remain in Polar, enabled, with a secret Pulumi does not know\. Delete it in the Polar dashboard \(Settings → Webhooks\) or with DELETE \/v1\/webhooks\/endpoints\/[0-9a-f-]+, then run `pulumi up` again\.$/,
     );
   });
 });

@@ -26,6 +26,11 @@ describe("retryDelayMs", () => {
     expect(retryDelayMs({ ...base, statusCode: 503, retry: 3, random: 0 }, policy)).toBe(200);
   });
 
+  it("retries a 500 only for idempotent calls: it may have been processed in part", () => {
+    expect(retryDelayMs({ ...base, statusCode: 500 }, policy)).toBe(100);
+    expect(retryDelayMs({ ...base, idempotent: false, statusCode: 500 }, policy)).toBeUndefined();
+  });
+
   it("retries connection resets and timeouts for idempotent calls", () => {
     expect(retryDelayMs({ ...base, errorCode: "ECONNRESET" }, policy)).toBe(100);
     expect(retryDelayMs({ ...base, errorCode: "UND_ERR_HEADERS_TIMEOUT" }, policy)).toBe(100);

@@ -1,0 +1,89 @@
+// A create whose answer is lost after Polar committed it, followed by a transient Polar error while
+// the provider looks for what it made: the provider must find the endpoint rather than give up and
+// leave it behind (a duplicate once the next `pulumi up` creates another). Scripted faults from
+// the fault proxy, in front of the emulator, over real sockets.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { webhookEndpointProvider, type WebhookEndpointInputs } from "../../providers/polar";
+import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+import { startFaultProxy, type FaultProxy, type FaultRule } from "../support/fault-proxy";
+
+const LIST = "GET /v1/webhooks/endpoints";
+const CREATE = "POST /v1/webhooks/endpoints";
+const commitThenDrop: FaultRule = {
+  name: "commit then drop",
+  weight: 1,
+  action: { kind: "commitThenDrop" },
+};
+const serverError: FaultRule = {
+  name: "500",
+  weight: 1,
+  action: { kind: "respond", status: 500, body: "Internal Server Error" },
+};
+
+let polar: PolarEmulator;
+let proxy: FaultProxy | undefined;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  polar = await startPolarEmulator();
+});
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+  process.env = { ...savedEnv };
+  delete (globalThis as Record<string, unknown>).__polarWebhooksProviderSettings;
+  for (const e of polar.endpoints()) polar.deleteEndpointOutOfBand(e.id);
+  polar.resetRequests();
+});
+afterAll(async () => {
+  await polar?.close();
+});
+
+async function throughProxy(script: (key: string, occurrence: number) => FaultRule | undefined) {
+  proxy = await startFaultProxy({ target: polar.url, seed: 0, rate: 0, faults: [], script });
+  process.env.POLAR_ACCESS_TOKEN = polar.organizationToken;
+  process.env.POLAR_API_URL = proxy.url;
+}
+
+const inputs = (overrides: Partial<WebhookEndpointInputs> = {}): WebhookEndpointInputs => ({
+  url: "https://example.com/hook",
+  events: ["order.paid"],
+  format: "raw",
+  enabled: true,
+  name: "orders",
+  ...overrides,
+});
+
+describe("create after a lost answer", () => {
+  it("finds the committed endpoint although Polar answers 500 to the first look", async () => {
+    // The list before the POST passes; the POST commits but its answer is lost; the list that
+    // looks for it gets a 500 once.
+    await throughProxy((key, n) =>
+      key === CREATE && n === 1
+        ? commitThenDrop
+        : key === LIST && n === 2
+          ? serverError
+          : undefined,
+    );
+    const result = await webhookEndpointProvider.create(inputs());
+    expect(polar.endpoints().map((e) => e.id)).toEqual([result.id]);
+    expect(polar.requests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual([
+      `${LIST} 200`,
+      `${CREATE} 201`,
+      `${LIST} 200`,
+    ]);
+    expect(proxy!.log.map((e) => e.fault ?? "")).toEqual(["", "commit then drop", "500", ""]);
+  });
+
+  it("disables a new endpoint although Polar answers 500 to the PATCH once", async () => {
+    await throughProxy((key, n) => (key.startsWith("PATCH") && n === 1 ? serverError : undefined));
+    const result = await webhookEndpointProvider.create(inputs({ enabled: false }));
+    expect(polar.endpoints().map((e) => [e.id, e.enabled])).toEqual([[result.id, false]]);
+    expect(proxy!.log.map((e) => `${e.key.split(" ")[0]} ${e.fault ?? ""}`.trim())).toEqual([
+      "GET",
+      "POST",
+      "PATCH 500",
+      "PATCH",
+    ]);
+  });
+});
