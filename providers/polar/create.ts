@@ -95,9 +95,13 @@ async function createOrRecover(
       if (!isAmbiguousFailure(error)) throw error;
       lastError = error;
     }
-    const appeared = (await client.listAllWebhookEndpoints(listQuery)).filter(
-      (e) => sameTarget(e) && !existing.has(e.id),
-    );
+    let listed: PolarWebhookEndpoint[];
+    try {
+      listed = await client.listAllWebhookEndpoints(listQuery);
+    } catch (listError) {
+      throw unresolvedCreate(inputs, lastError, listError);
+    }
+    const appeared = listed.filter((e) => sameTarget(e) && !existing.has(e.id));
     if (appeared.length > 0) {
       // Newest first (Polar lists by created_at DESC); more than one would mean an earlier lost
       // attempt also committed, and those extras are ours to remove.
@@ -107,7 +111,24 @@ async function createOrRecover(
       return ours;
     }
   }
-  throw lastError;
+  throw unresolvedCreate(inputs, lastError);
+}
+
+/**
+ * Every POST's answer was lost, or whether the last one created anything could not be checked:
+ * an endpoint may exist that no state knows. Say so, and how to find it, instead of a bare 5xx.
+ */
+function unresolvedCreate(inputs: WebhookEndpointInputs, cause: unknown, listError?: unknown) {
+  const check =
+    listError === undefined
+      ? `none of ${MAX_CREATE_ATTEMPTS} attempts got an answer`
+      : `listing the endpoints to check whether it was created failed too (${messageOf(listError)})`;
+  // Origin and path only: a query or user info may carry a credential (chat webhook URLs do).
+  const target = new URL(inputs.url);
+  const message = `Creating the webhook endpoint for ${target.origin}${target.pathname}: ${messageOf(cause)}; ${check}. Polar may hold an endpoint for this URL that no stack manages: look in the Polar dashboard (Settings → Webhooks) and delete it, or adopt it with adoptId, then run \`pulumi up\` again.`;
+  const error = new Error(message, { cause });
+  error.message = message; // see PolarApiError
+  return error;
 }
 
 /**

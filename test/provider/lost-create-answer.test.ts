@@ -87,3 +87,28 @@ describe("create after a lost answer", () => {
     ]);
   });
 });
+
+describe("create when whether it committed cannot be told", () => {
+  it("says that an endpoint may be left in Polar, where to look and what to do, without the URL's query", async () => {
+    // The POST commits but its answer is lost; every look for it afterwards is refused.
+    await throughProxy((key, n) =>
+      key === CREATE && n === 1
+        ? commitThenDrop
+        : key === LIST && n >= 2
+          ? { name: "422", weight: 1, action: { kind: "respond", status: 422, body: "{}" } }
+          : undefined,
+    );
+    const url = "https://example.com/hook?token=chat-credential";
+
+    const failure = await webhookEndpointProvider.create(inputs({ url })).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+
+    expect(failure?.message).toMatch(
+      /^Creating the webhook endpoint for https:\/\/example\.com\/hook: .*; listing the endpoints to check whether it was created failed too \(.*422.*\)\. Polar may hold an endpoint for this URL that no stack manages: look in the Polar dashboard \(Settings → Webhooks\) and delete it, or adopt it with adoptId, then run `pulumi up` again\.$/,
+    );
+    expect(failure?.message).not.toContain("chat-credential");
+    expect(polar.endpoints()).toHaveLength(1);
+  });
+});
