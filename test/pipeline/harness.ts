@@ -31,6 +31,7 @@ import {
   type SecretGeneration,
   type WebhookDeliveryResource,
 } from "../emulators/polar";
+import { recordOutput } from "../support/secret-sweep";
 import { HoldingFront, TcpGate } from "./network";
 import { Signer } from "./signing";
 
@@ -103,7 +104,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       // The receiver reaches SQS through the gate only; one attempt per call keeps 503s quick.
       sqsClientConfig: { ...localSqsClientConfig(queueGate.url), maxAttempts: 1 },
       secretProvider: secrets,
-      log: (entry) => requests.push(entry),
+      log: (entry) => {
+        requests.push(entry);
+        recordOutput(JSON.stringify(entry), "receiver log");
+      },
       print: () => undefined,
     });
     receiverPort = receiver.port;
@@ -137,7 +141,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const consumer = createPolarEventConsumer({
     handlers,
     idempotency: { persistenceStore: new InMemoryPersistenceLayer() },
-    log: (entry) => consumerLog.push(entry),
+    log: (entry) => {
+      consumerLog.push(entry);
+      recordOutput(JSON.stringify(entry), "consumer log");
+    },
   });
   const sqsClient = new SQSClient(queues.clientConfig);
   const source = new SqsEventSource({
