@@ -10,5 +10,8 @@ export default defineConfig({
     // Forks, not threads: the Pulumi runtime and the Automation API keep process-global state.
     pool: "forks",
     reporters: ["default", "./test/summary-reporter.ts"],
+    // Secret scanning of what every test writes and prints (test/support/secret-sweep.ts).
+    setupFiles: ["./test/support/secret-scan-setup.ts"],
+    runner: "./test/support/secret-scan-runner.mts",
   },
 });

@@ -73,7 +73,9 @@ export interface PolarEvent {
 // Within MAX_BODY_BYTES's attribute headroom and SQS's FIFO id rules.
 const MAX_WEBHOOK_ID_LENGTH = 128;
 const MAX_EVENT_TYPE_LENGTH = 256;
-const TIMESTAMP_PATTERN = /^\d{1,12}$/;
+// Canonical digits only: standardwebhooks signs the parsed number, so "0" + a genuine timestamp
+// would verify and be forwarded as a webhook-timestamp nobody signed.
+const TIMESTAMP_PATTERN = /^[1-9]\d{0,11}$/;
 
 /**
  * In the order tried: current before previous, standard before legacy. A key that cannot be derived

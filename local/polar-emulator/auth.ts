@@ -7,7 +7,12 @@
 import { randomUUID } from "node:crypto";
 
 import type { ValidationErrorItem } from "./responses";
-import { generatePolarToken, ORGANIZATION_TOKEN_PREFIX, PERSONAL_TOKEN_PREFIX } from "./secrets";
+import {
+  announceIssued,
+  generatePolarToken,
+  ORGANIZATION_TOKEN_PREFIX,
+  PERSONAL_TOKEN_PREFIX,
+} from "./secrets";
 
 export const WEBHOOKS_READ = "webhooks:read";
 export const WEBHOOKS_WRITE = "webhooks:write";
@@ -57,6 +62,10 @@ export class TokenRegistry {
     const prefix =
       subject.kind === "organization" ? ORGANIZATION_TOKEN_PREFIX : PERSONAL_TOKEN_PREFIX;
     const token = generatePolarToken(prefix);
+    announceIssued({
+      kind: subject.kind === "organization" ? "organization token" : "personal token",
+      value: token,
+    });
     this.subjects.set(token, subject);
     return token;
   }

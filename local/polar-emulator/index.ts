@@ -64,7 +64,7 @@ export {
   type WebhookEventData,
 } from "./payloads";
 export { sampleWebhookPayload, type SamplePayloadOptions } from "./sample-payload";
-export type { SecretGeneration } from "./secrets";
+export { ISSUED_SECRETS_CHANNEL, type IssuedSecret, type SecretGeneration } from "./secrets";
 export type { RecordedRequest } from "./server";
 export type {
   WebhookDeliveryResource,

@@ -4,6 +4,7 @@
  * Everything is generated at run time; nothing realistic-looking is ever written in source.
  */
 import { randomBytes, randomInt } from "node:crypto";
+import { channel } from "node:diagnostics_channel";
 import { crc32 } from "node:zlib";
 
 export const WEBHOOK_SECRET_PREFIX = "whsec_";
@@ -31,14 +32,36 @@ export interface GeneratedSecret {
   readonly usesStandardWebhookSignature: boolean;
 }
 
-export function generateWebhookSecret(generation: SecretGeneration): GeneratedSecret {
-  if (generation === "standard") {
-    return {
-      secret: WEBHOOK_SECRET_PREFIX + randomBytes(STANDARD_SECRET_KEY_BYTES).toString("base64"),
-      usesStandardWebhookSignature: true,
-    };
+/**
+ * Every access token and webhook secret the emulator issues is published on this diagnostics
+ * channel as an `IssuedSecret`, so that whoever runs it (a test's leak scanner) can look for them
+ * where they must not be. Without subscribers nothing is sent.
+ */
+export const ISSUED_SECRETS_CHANNEL = "polar-emulator:issued-secret";
+
+export interface IssuedSecret {
+  readonly kind: "webhook secret" | "organization token" | "personal token";
+  readonly value: string;
+}
+
+const issued = channel(ISSUED_SECRETS_CHANNEL);
+
+export function announceIssued(secret: IssuedSecret): void {
+  if (issued.hasSubscribers) {
+    issued.publish(secret);
   }
-  return { secret: generatePolarToken(WEBHOOK_SECRET_PREFIX), usesStandardWebhookSignature: false };
+}
+
+export function generateWebhookSecret(generation: SecretGeneration): GeneratedSecret {
+  const generated =
+    generation === "standard"
+      ? {
+          secret: WEBHOOK_SECRET_PREFIX + randomBytes(STANDARD_SECRET_KEY_BYTES).toString("base64"),
+          usesStandardWebhookSignature: true,
+        }
+      : { secret: generatePolarToken(WEBHOOK_SECRET_PREFIX), usesStandardWebhookSignature: false };
+  announceIssued({ kind: "webhook secret", value: generated.secret });
+  return generated;
 }
 
 /** `generate_token(prefix)`: prefix + 37 random alphanumerics + base62 CRC32 of them. */

@@ -14,6 +14,7 @@ import { startMoto, type Moto } from "../consumer/support";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
 import { createEngineStack, type EngineStack } from "../engine/harness";
 import { freePort } from "../lambda/support";
+import { allowInClear } from "../support/secret-scan";
 
 export interface StackFixture {
   readonly polar: PolarEmulator;
@@ -74,7 +75,9 @@ export async function createStackFixture(): Promise<StackFixture> {
   const endpointId = outputs.endpointId?.value as string;
   const cache = await mkdtemp(join(tmpdir(), "polar-webhooks-cache-"));
   await symlink(engine.directory, join(cache, "dev"));
-  await writeFile(join(engine.directory, "passphrase"), `${engine.passphrase}\n`);
+  const passphraseFile = join(engine.directory, "passphrase");
+  await writeFile(passphraseFile, `${engine.passphrase}\n`);
+  allowInClear(engine.passphrase, "npm run dev keeps it in <cache>/dev/passphrase", passphraseFile);
   return {
     polar,
     moto,

@@ -1,7 +1,8 @@
 /**
  * Running the operations CLI in tests: in this process through `runCli` (captured streams, an
  * explicit environment), or as a real child process through its bin launcher. Every output is
- * kept so a file can scan all of it for secrets at the end.
+ * kept so a file can scan all of it for secrets at the end, and recorded for the secret sweep
+ * that runs after each test (test/support/secret-sweep.ts).
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
@@ -10,6 +11,7 @@ import { createContext, type Context } from "../../cli/context";
 import type { CliIo, Environment, Output } from "../../cli/io";
 import type { PolarEmulator } from "../emulators/polar";
 import { runCli } from "../../cli/polar";
+import { recordOutput } from "../support/secret-sweep";
 
 export const REPO_ROOT = resolve(__dirname, "../..");
 export const LAUNCHER = resolve(REPO_ROOT, "cli/launcher.cjs");
@@ -25,9 +27,13 @@ export const allOutput: string[] = [];
 
 class Capture implements Output {
   text = "";
-  constructor(readonly isTTY = false) {}
+  constructor(
+    readonly where: string,
+    readonly isTTY = false,
+  ) {}
   write(text: string): void {
     this.text += text;
+    recordOutput(text, this.where);
   }
 }
 
@@ -53,8 +59,8 @@ export async function run(
   env: Environment = {},
   options: { tty?: boolean } = {},
 ): Promise<CliRun> {
-  const stdout = new Capture(options.tty);
-  const stderr = new Capture(options.tty);
+  const stdout = new Capture(`polar-webhooks ${argv[0] ?? ""} stdout`, options.tty);
+  const stderr = new Capture(`polar-webhooks ${argv[0] ?? ""} stderr`, options.tty);
   const io: CliIo = {
     stdout,
     stderr,
@@ -91,6 +97,8 @@ export function spawnCli(
     child.on("close", (code) => {
       clearTimeout(timer);
       allOutput.push(stdout, stderr);
+      recordOutput(stdout, `polar-webhooks ${argv[0] ?? ""} stdout (process)`);
+      recordOutput(stderr, `polar-webhooks ${argv[0] ?? ""} stderr (process)`);
       done({ code: code ?? -1, stdout, stderr });
     });
   });
@@ -116,8 +124,8 @@ export function capturedContext(env: Environment = {}): {
   stdout: () => string;
   stderr: () => string;
 } {
-  const stdout = new Capture();
-  const stderr = new Capture();
+  const stdout = new Capture("command stdout");
+  const stderr = new Capture("command stderr");
   const context = createContext({
     stdout,
     stderr,

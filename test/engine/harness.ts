@@ -3,7 +3,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import {
@@ -12,6 +12,8 @@ import {
   type PulumiFn,
   type Stack,
 } from "@pulumi/pulumi/automation";
+import { registerSecret } from "../support/secret-scan";
+import { recordOutput, removeAfterScan } from "../support/secret-sweep";
 
 /** The oldest CLI whose `--client` flag works for inline refresh/destroy. */
 export const MIN_PULUMI_CLI_VERSION = "3.181.0";
@@ -80,6 +82,7 @@ export interface EngineStack {
   exportEncrypted(): Promise<{ deployment: { resources?: ExportedResource[] } }>;
   /** Runs a `pulumi` command on this stack as a user would (e.g. `state delete …`). */
   cli(args: readonly string[]): Promise<{ stdout: string; stderr: string }>;
+  /** Scans everything the stack wrote for secrets (secret-sweep.ts), then removes it. */
   dispose(): Promise<void>;
 }
 
@@ -97,7 +100,10 @@ export const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 export async function createEngineStack(options: EngineStackOptions): Promise<EngineStack> {
   requirePulumiCli();
   const directory = await mkdtemp(join(tmpdir(), `${options.projectName}-`));
-  const passphrase = randomBytes(18).toString("base64url");
+  const passphrase = registerSecret(randomBytes(18).toString("base64url"), "engine passphrase");
+  for (const [key, value] of Object.entries(options.config ?? {})) {
+    if (value.secret) registerSecret(value.value, `stack config ${key} (secret)`);
+  }
   const workDir = join(directory, "workspace");
   const backendDir = join(directory, "state");
   await Promise.all([workDir, backendDir, join(directory, "home")].map((d) => mkdir(d)));
@@ -132,12 +138,19 @@ export async function createEngineStack(options: EngineStackOptions): Promise<En
   );
   if (options.config) await stack.setAllConfig(options.config);
 
-  const cli = (args: readonly string[]) =>
-    execFileAsync("pulumi", [...args, "--stack", stackName, "--non-interactive"], {
-      cwd: workDir,
-      env: { ...process.env, ...envVars, PULUMI_HOME: join(directory, "home") },
-      maxBuffer: 64 * 1024 * 1024,
-    });
+  const cli = async (args: readonly string[]) => {
+    const output = await execFileAsync(
+      "pulumi",
+      [...args, "--stack", stackName, "--non-interactive"],
+      {
+        cwd: workDir,
+        env: { ...process.env, ...envVars, PULUMI_HOME: join(directory, "home") },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    recordOutput(output.stdout + output.stderr, `pulumi ${args[0] ?? ""} ${args[1] ?? ""}`);
+    return output;
+  };
   return {
     stack,
     directory,
@@ -145,7 +158,7 @@ export async function createEngineStack(options: EngineStackOptions): Promise<En
     allFiles: () => readAllFiles(directory),
     exportEncrypted: async () => JSON.parse((await cli(["stack", "export"])).stdout),
     cli,
-    dispose: () => rm(directory, { recursive: true, force: true }),
+    dispose: () => removeAfterScan(directory),
   };
 }
 
@@ -158,5 +171,11 @@ async function readAllFiles(root: string): Promise<{ path: string; text: string 
 /** Collects the engine's progress output so a failing test can show it. */
 export function outputCollector(): { onOutput: (line: string) => void; text: () => string } {
   const lines: string[] = [];
-  return { onOutput: (line) => lines.push(line), text: () => lines.join("") };
+  return {
+    onOutput: (line) => {
+      lines.push(line);
+      recordOutput(line, "engine output");
+    },
+    text: () => lines.join(""),
+  };
 }

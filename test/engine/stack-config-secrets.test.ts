@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig } from "../../infra/config";
 import { WebhookEndpoint } from "../../providers/polar";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+import { allowInClear } from "../support/secret-scan";
 import { createEngineStack, outputCollector, type EngineStack } from "./harness";
 
 const DEV_STACK_FILE = resolve(__dirname, "../../Pulumi.dev.yaml");
@@ -40,10 +41,14 @@ function endpointProgram(readConfig: boolean) {
 
 describe("Stack config credentials under the Pulumi engine", () => {
   let polar: PolarEmulator;
+  /** A token of the same organization, only ever set without --secret. */
+  let plainToken: string;
   const engines: EngineStack[] = [];
 
   beforeAll(async () => {
     polar = await startPolarEmulator();
+    plainToken = polar.createToken({ kind: "organization" });
+    allowInClear(plainToken, "set without --secret on purpose, to show why the program refuses it");
   });
   afterAll(async () => {
     await Promise.all(engines.map((e) => e.dispose()));
@@ -57,7 +62,7 @@ describe("Stack config credentials under the Pulumi engine", () => {
       projectName: "polar-webhooks",
       program: endpointProgram(false),
       config: {
-        "polar:accessToken": { value: polar.organizationToken },
+        "polar:accessToken": { value: plainToken },
         "polar:apiUrl": { value: polar.url },
         [EXTRA]: {
           value: JSON.stringify([{ name: "slack", url: SLACK_URL, events: ["order.paid"] }]),
@@ -74,7 +79,7 @@ describe("Stack config credentials under the Pulumi engine", () => {
       r.type.startsWith("pulumi:providers:pulumi-nodejs"),
     );
     expect(provider?.inputs).toMatchObject({
-      "polar:accessToken": polar.organizationToken,
+      "polar:accessToken": plainToken,
       [EXTRA]: expect.stringContaining(SLACK_URL),
     });
     expect(await whereInClear(engine, log.text(), SLACK_URL)).toContain(
@@ -96,7 +101,7 @@ describe("Stack config credentials under the Pulumi engine", () => {
     });
     engines.push(engine);
     await engine.stack.setAllConfig({
-      "polar:accessToken": { value: polar.organizationToken },
+      "polar:accessToken": { value: plainToken },
       [EXTRA]: {
         value: JSON.stringify([{ name: "slack", url: SLACK_URL, events: ["order.paid"] }]),
       },
@@ -117,7 +122,7 @@ describe("Stack config credentials under the Pulumi engine", () => {
     expect(output).toContain(
       "run `pulumi config set --secret --path 'polar-webhooks:extraEndpoints[0].url' … -s dev`",
     );
-    expect(output).not.toContain(polar.organizationToken);
+    expect(output).not.toContain(plainToken);
     expect(output).not.toContain(SLACK_URL);
     expect((await engine.stack.exportStack()).deployment.resources ?? []).toEqual([]);
     // The engine wrote its salt into the copy, never into the checkout.

@@ -16,6 +16,7 @@ import {
 import { SSMClient, type GetParameterCommandOutput } from "@aws-sdk/client-ssm";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { FauxqsServer } from "fauxqs" with { "resolution-mode": "import" };
+import { registerSecret } from "../support/secret-scan";
 import baseEventJson from "./events/http-api-post.json";
 
 export const BASE_EVENT: APIGatewayProxyEventV2 = baseEventJson;
@@ -25,7 +26,7 @@ export type Scheme = (typeof SCHEME)[keyof typeof SCHEME];
 
 /** A secret as Polar generates it since 2026-09-08: `whsec_` + base64(32 random bytes). */
 export function standardSecret(): string {
-  return `whsec_${randomBytes(32).toString("base64")}`;
+  return registerSecret(`whsec_${randomBytes(32).toString("base64")}`, "test webhook secret");
 }
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -36,7 +37,9 @@ const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
  */
 export function legacySecret(prefix = "whsec_"): string {
   const bytes = randomBytes(43);
-  return prefix + Array.from(bytes, (byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join("");
+  const secret =
+    prefix + Array.from(bytes, (byte) => ALPHANUMERIC[byte % ALPHANUMERIC.length]).join("");
+  return registerSecret(secret, "test webhook secret (legacy)");
 }
 
 /**

@@ -347,6 +347,23 @@ describe("Module: verify", () => {
       );
     });
 
+    // standardwebhooks signs the parsed number: with a zero in front, the genuine signature still
+    // matched and the request was enqueued with a webhook-timestamp nobody signed (found by
+    // test/adversarial).
+    it.each(["0", "00"])("rejects a timestamp with leading %s before a genuine one", (zeros) => {
+      const delivery = new TestDelivery({ secret: standardSecret() });
+      expectThrows(
+        () =>
+          verifyDelivery(
+            delivery.body,
+            { ...delivery.headers(), "webhook-timestamp": `${zeros}${delivery.timestamp}` },
+            candidateKeys({ current: delivery.secret, previous: null }),
+          ),
+        InvalidSignatureError,
+        "Invalid webhook-timestamp",
+      );
+    });
+
     it("rejects a correctly signed body that is not valid UTF-8", () => {
       const delivery = new TestDelivery({
         secret: standardSecret(),

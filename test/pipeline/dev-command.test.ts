@@ -16,6 +16,8 @@ import {
 } from "../../local/dev";
 import { demoChapters } from "../../local/dev/demo";
 import { requirePulumiCli } from "../engine/harness";
+import { registerSecret } from "../support/secret-scan";
+import { recordOutput } from "../support/secret-sweep";
 import { Signer } from "./signing";
 
 const repoRoot = resolve(__dirname, "../..");
@@ -62,7 +64,13 @@ function runDev(args: readonly string[], cacheDirectory: string, direct = false)
     child: spawned,
     stdout: "",
     stderr: "",
-    exited: new Promise((resolveExit) => spawned.on("exit", (code) => resolveExit(code))),
+    exited: new Promise((resolveExit) =>
+      spawned.on("exit", (code) => {
+        recordOutput(run.stdout, "npm run dev stdout");
+        recordOutput(run.stderr, "npm run dev stderr");
+        resolveExit(code);
+      }),
+    ),
     waitFor: (pattern, what) =>
       new Promise((resolveWait, reject) => {
         const test = () => {
@@ -157,7 +165,11 @@ describe("npm run dev (spawned; real engine, emulator, receiver, queue, consumer
     await run.waitFor(/\[dev\] ready in/, "the stack to be up");
     const stack = await openLocalStack(localStackSettings({ POLAR_WEBHOOKS_CACHE: cache }));
     const outputs = await stack.outputs();
-    const token = (await stack.getConfig("polar:accessToken")).value;
+    // npm run dev's emulator runs in its process: what it issued is registered here.
+    const token = registerSecret(
+      (await stack.getConfig("polar:accessToken")).value,
+      "npm run dev organization token",
+    );
     const journey = () =>
       run.stdout
         .split("\n")
@@ -189,7 +201,10 @@ describe("npm run dev (spawned; real engine, emulator, receiver, queue, consumer
       "the typed event to be consumed",
     );
     // ... and a delivery signed with the stack's secret, as `npm run polar -- trigger` sends it.
-    const secret = outputs[LOCAL_STACK_OUTPUTS.SECRET]!.value as string;
+    const secret = registerSecret(
+      outputs[LOCAL_STACK_OUTPUTS.SECRET]!.value as string,
+      "npm run dev webhook secret",
+    );
     const body = JSON.stringify({
       type: "order.refunded",
       timestamp: new Date().toISOString(),

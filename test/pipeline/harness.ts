@@ -31,6 +31,7 @@ import {
   type SecretGeneration,
   type WebhookDeliveryResource,
 } from "../emulators/polar";
+import { recordOutput } from "../support/secret-sweep";
 import { HoldingFront, TcpGate } from "./network";
 import { Signer } from "./signing";
 
@@ -123,7 +124,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
         ...(sqsMaxAttempts !== undefined ? { maxAttempts: sqsMaxAttempts } : {}),
       },
       secretProvider: secrets,
-      log: (entry) => requests.push(entry),
+      log: (entry) => {
+        requests.push(entry);
+        recordOutput(JSON.stringify(entry), "receiver log");
+      },
       print: () => undefined,
     });
     receiverPort = receiver.port;
@@ -157,7 +161,10 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const consumer = createPolarEventConsumer({
     handlers,
     idempotency: { persistenceStore: new InMemoryPersistenceLayer() },
-    log: (entry) => consumerLog.push(entry),
+    log: (entry) => {
+      consumerLog.push(entry);
+      recordOutput(JSON.stringify(entry), "consumer log");
+    },
   });
   const sqsClient = new SQSClient(queues.clientConfig);
   const source = new SqsEventSource({
