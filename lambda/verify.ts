@@ -88,7 +88,6 @@ const STANDARD_SECRET_PREFIX = "whsec_";
  * is canonical base64 of 32 bytes: the only text `standardwebhooks` can find equal to a MAC.
  */
 const V1_ENTRY = /(?:^| )v1,([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)(?=[, ]|$)/g;
-const DECODED_MAC = Buffer.alloc(32);
 
 /**
  * In the order tried: current before previous, standard before legacy. A key that cannot be derived
@@ -233,7 +232,7 @@ function firstMatch(
   now: number,
   signedPrefix: string,
   body: Buffer,
-  signatures: readonly string[],
+  signatures: readonly Buffer[],
 ): CandidateKey | undefined {
   if (signatures.length === 0) {
     return undefined;
@@ -243,11 +242,8 @@ function firstMatch(
       continue;
     }
     const mac = createHmac("sha256", key.key).update(signedPrefix, "utf8").update(body).digest();
-    for (const encoded of signatures) {
-      // Decoded into one buffer, not a new one per entry and key: this is the hot path of a forged
-      // flood. Synchronous, so no other request can write it in between.
-      const length = DECODED_MAC.write(encoded, "base64");
-      if (length === mac.length && timingSafeEqual(DECODED_MAC, mac)) {
+    for (const signature of signatures) {
+      if (timingSafeEqual(signature, mac)) {
         return key;
       }
     }
@@ -269,15 +265,16 @@ function checkTolerance(timestamp: string): number {
 }
 
 /**
- * The base64 MACs of the header's `v1,` entries. Like the library: entries are split on single
- * spaces, only what lies between an entry's first and second comma counts, other versions are
- * skipped. The library compares base64 text, so only the canonical encoding of 32 bytes can match.
+ * The MACs of the header's `v1,` entries, decoded once for all keys. Like the library: entries are
+ * split on single spaces, only what lies between an entry's first and second comma counts, other
+ * versions are skipped. The library compares base64 text, so only the canonical encoding of 32
+ * bytes can match, and such text decodes to exactly 32 bytes.
  */
-function v1Signatures(header: string): string[] {
-  const signatures: string[] = [];
+function v1Signatures(header: string): Buffer[] {
+  const signatures: Buffer[] = [];
   V1_ENTRY.lastIndex = 0;
   for (let match = V1_ENTRY.exec(header); match; match = V1_ENTRY.exec(header)) {
-    signatures.push(match[1] as string);
+    signatures.push(Buffer.from(match[1] as string, "base64"));
   }
   return signatures;
 }
