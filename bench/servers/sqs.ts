@@ -1,0 +1,16 @@
+/**
+ * The SQS server of the receiver section, in a process of its own so that its work does not share
+ * the receiver's event loop (in AWS, SQS is another machine): the embedded queue of `npm run dev`.
+ */
+import { startLocalQueues } from "../../local/dev/index";
+
+async function main(): Promise<void> {
+  const queues = await startLocalQueues();
+  const stop = () => void queues.close().finally(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  process.on("disconnect", stop);
+  process.send?.({ endpoint: queues.sqsEndpoint, queueUrl: queues.queueUrl });
+}
+
+void main();
