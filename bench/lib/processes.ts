@@ -136,15 +136,22 @@ export function progress(message: string): void {
   process.stderr.write(`  · ${message}\n`);
 }
 
+export interface ServerProcess<Ready> {
+  /** The first message the script sent: its address. */
+  readonly ready: Ready;
+  /** CPU time (user + system) the process has used so far, in milliseconds. */
+  cpuMs(): Promise<number>;
+}
+
 /**
- * A bench/servers/*.ts script in a Node 22 process of its own; resolves to the first message it
- * sends over IPC (its address), and stops it at cleanup.
+ * A bench/servers/*.ts script in a Node 22 process of its own; resolves once it sent its address
+ * over IPC, and stops it at cleanup.
  */
 export async function startServerProcess<Ready>(
   script: string,
   env: Record<string, string>,
   timeoutMs = 60_000,
-): Promise<Ready> {
+): Promise<ServerProcess<Ready>> {
   const child = spawnTracked(
     NODE,
     [
@@ -159,7 +166,7 @@ export async function startServerProcess<Ready>(
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     },
   );
-  return new Promise<Ready>((resolve, reject) => {
+  const ready = await new Promise<Ready>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${script} sent no address within ${timeoutMs} ms`)),
       timeoutMs,
@@ -173,4 +180,14 @@ export async function startServerProcess<Ready>(
       reject(new Error(`${script} exited with ${code} before it was ready`));
     });
   });
+  return {
+    ready,
+    cpuMs: () =>
+      new Promise<number>((resolve) => {
+        child.once("message", (message) => resolve((message as { cpuMs: number }).cpuMs));
+        child.send(CPU_USAGE_REQUEST);
+      }),
+  };
 }
+
+export const CPU_USAGE_REQUEST = "cpu-usage";

@@ -19,6 +19,7 @@ import {
   progress,
   startServerProcess,
   temporaryDirectory,
+  type ServerProcess,
 } from "../lib/processes";
 import { measuredRow, type SectionResult } from "../lib/report";
 import { percentile, ratios, summarize } from "../lib/stats";
@@ -33,10 +34,13 @@ const REFERENCE = "reference (express + validateEvent, no enqueue)";
 
 interface Peer {
   readonly name: string;
+  readonly server: ServerProcess<{ url: string }>;
   readonly pool: Pool;
-  readonly origin: string;
+  readonly path: string;
   readonly p50: number[];
   readonly p99: number[];
+  /** The receiver process's CPU time per delivery, per round. */
+  readonly cpuMs: number[];
   accepted: number;
 }
 
@@ -44,8 +48,8 @@ async function startPeers(secret: string): Promise<{ ours: Peer; reference: Peer
   const directory = temporaryDirectory("bench-receiver");
   const bundleFile = path.join(directory, "index.js");
   fs.writeFileSync(bundleFile, (await buildReceiverBundle()).code);
-  const sqs = await startServerProcess<Sqs>("sqs.ts", {});
-  const [oursUrl, referenceUrl] = await Promise.all([
+  const sqs = (await startServerProcess<Sqs>("sqs.ts", {})).ready;
+  const [oursServer, referenceServer] = await Promise.all([
     startServerProcess<{ url: string }>("receiver-bundle.ts", {
       ...LOCAL_AWS,
       BENCH_BUNDLE: bundleFile,
@@ -58,14 +62,14 @@ async function startPeers(secret: string): Promise<{ ours: Peer; reference: Peer
       BENCH_WEBHOOK_SECRET: secret,
     }),
   ]);
-  const peer = (name: string, url: string): Peer => {
-    const { origin, pathname } = new URL(url);
+  const peer = (name: string, server: ServerProcess<{ url: string }>): Peer => {
+    const { origin, pathname } = new URL(server.ready.url);
     // More connections than requests in flight: the pool never queues a request.
     const pool = new Pool(origin, { connections: 64 });
     onCleanup(() => pool.close());
-    return { name, pool, origin: pathname, p50: [], p99: [], accepted: 0 };
+    return { name, server, pool, path: pathname, p50: [], p99: [], cpuMs: [], accepted: 0 };
   };
-  return { ours: peer(OURS, oursUrl.url), reference: peer(REFERENCE, referenceUrl.url), sqs };
+  return { ours: peer(OURS, oursServer), reference: peer(REFERENCE, referenceServer), sqs };
 }
 
 interface Sqs {
@@ -86,7 +90,7 @@ async function round(peer: Peer, secret: string, run: number, count: number) {
     send: async (index) => {
       const delivery = deliveries[index]!;
       const response = await peer.pool.request({
-        path: peer.origin,
+        path: peer.path,
         method: "POST",
         headers: delivery.headers,
         body: delivery.body,
@@ -119,7 +123,9 @@ export async function run(options: SectionOptions): Promise<SectionResult> {
     // Alternating order, so drift on the shared machine hits both alike.
     for (const peer of i % 2 === 0 ? peers : [...peers].reverse()) {
       progress(`receiver: round ${i + 1}/${rounds}, ${peer.name}`);
+      const cpuBefore = await peer.server.cpuMs();
       const result = await round(peer, secret, i * 2 + peers.indexOf(peer), count);
+      peer.cpuMs.push(((await peer.server.cpuMs()) - cpuBefore) / count);
       peer.p50.push(percentile(result.latenciesMs, 50));
       peer.p99.push(percentile(result.latenciesMs, 99));
       maxLag = Math.max(maxLag, result.maxScheduleLagMs);
@@ -132,6 +138,7 @@ export async function run(options: SectionOptions): Promise<SectionResult> {
   const section = "receiver";
   const p99Ratio = summarize(ratios(ours.p99, reference.p99)).median;
   const p50Ratio = summarize(ratios(ours.p50, reference.p50)).median;
+  const cpuRatio = summarize(ratios(ours.cpuMs, reference.cpuMs)).median;
   return {
     section,
     rows: [
@@ -144,12 +151,16 @@ export async function run(options: SectionOptions): Promise<SectionResult> {
       }),
       measuredRow(section, `${REFERENCE}: p50`, reference.p50, formatMs),
       measuredRow(section, `${REFERENCE}: p99`, reference.p99, formatMs),
+      measuredRow(section, `${OURS}: CPU per delivery`, ours.cpuMs, formatMs, {
+        vs: `${formatRatio(cpuRatio)} reference`,
+      }),
+      measuredRow(section, `${REFERENCE}: CPU per delivery`, reference.cpuMs, formatMs),
     ],
     notes: [
       `receiver: ${rounds} rounds × ${count} deliveries (${seconds} s at ${RATE_PER_SECOND}/s, open loop, keep-alive connections) per receiver, after a 1 s warm-up; ` +
         `p50/p99 per round, then the median over rounds. Each delivery is a fresh webhook-id signed with the current standard key, ${BODY_BYTES} B. ` +
         `Ours: the shipped bundle behind npm run receiver's HTTP adapter, POLAR_WEBHOOK_SECRET, SendMessage to fauxqs (npm run dev's queue) in another process; ` +
-        `all ${ours.accepted.toLocaleString("en-US")} 202s were found in the queue. The generator ran at most ${formatMs(maxLag)} behind its schedule.`,
+        `all ${ours.accepted.toLocaleString("en-US")} 202s were found in the queue. CPU per delivery: the receiver process's user + system time over a round / deliveries (SQS's own work not included). The generator ran at most ${formatMs(maxLag)} behind its schedule.`,
     ],
   };
 }

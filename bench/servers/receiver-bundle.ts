@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { toApiGatewayEvent, type ReceiverResult } from "../../lambda/index";
 import { likeProduction } from "../lib/production";
+import { announce } from "./ipc";
 
 type Handler = (event: APIGatewayProxyEventV2) => Promise<ReceiverResult>;
 
@@ -42,12 +43,11 @@ function main(): void {
   });
   server.listen(0, "127.0.0.1", () => {
     const { port } = server.address() as AddressInfo;
-    process.send?.({ url: `http://127.0.0.1:${port}/polar/webhooks` });
+    announce({ url: `http://127.0.0.1:${port}/polar/webhooks` }, () => {
+      server.close(() => process.exit(0));
+      server.closeAllConnections();
+    });
   });
-  const stop = () => server.close(() => process.exit(0));
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
-  process.on("disconnect", stop);
 }
 
 main();

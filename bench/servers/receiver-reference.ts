@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { webhooks } from "@polar-sh/sdk/2026-10";
 import express from "express";
 import { likeProduction } from "../lib/production";
+import { announce } from "./ipc";
 
 function main(): void {
   likeProduction();
@@ -31,12 +32,11 @@ function main(): void {
   });
   const server = app.listen(0, "127.0.0.1", () => {
     const { port } = server.address() as AddressInfo;
-    process.send?.({ url: `http://127.0.0.1:${port}/polar/webhooks` });
+    announce({ url: `http://127.0.0.1:${port}/polar/webhooks` }, () => {
+      server.close(() => process.exit(0));
+      server.closeAllConnections();
+    });
   });
-  const stop = () => server.close(() => process.exit(0));
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
-  process.on("disconnect", stop);
 }
 
 main();

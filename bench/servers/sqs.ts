@@ -3,14 +3,13 @@
  * the receiver's event loop (in AWS, SQS is another machine): the embedded queue of `npm run dev`.
  */
 import { startLocalQueues } from "../../local/dev/index";
+import { announce } from "./ipc";
 
 async function main(): Promise<void> {
   const queues = await startLocalQueues();
-  const stop = () => void queues.close().finally(() => process.exit(0));
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
-  process.on("disconnect", stop);
-  process.send?.({ endpoint: queues.sqsEndpoint, queueUrl: queues.queueUrl });
+  announce({ endpoint: queues.sqsEndpoint, queueUrl: queues.queueUrl }, () => {
+    void queues.close().finally(() => process.exit(0));
+  });
 }
 
 void main();
