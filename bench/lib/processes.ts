@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { createInterface } from "node:readline";
 
 /** Node 22 from the `node` devDependency, as the tests use it. */
 export const NODE = fs.realpathSync(path.resolve(__dirname, "../../node_modules/.bin/node"));
@@ -150,8 +151,9 @@ export interface ServerProcess<Ready> {
 export async function startServerProcess<Ready>(
   script: string,
   env: Record<string, string>,
-  timeoutMs = 60_000,
+  options: { timeoutMs?: number; onStdoutLine?: (line: string) => void } = {},
 ): Promise<ServerProcess<Ready>> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const child = spawnTracked(
     NODE,
     [
@@ -162,10 +164,14 @@ export async function startServerProcess<Ready>(
     ],
     {
       env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env },
-      // stdout (a receiver's per-request log lines) is dropped, as CloudWatch would take it.
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
+      // stdout (a receiver's per-request log lines) goes to the section, or nowhere.
+      stdio: ["ignore", options.onStdoutLine ? "pipe" : "ignore", "inherit", "ipc"],
     },
   );
+  const onLine = options.onStdoutLine;
+  if (onLine && child.stdout) {
+    createInterface({ input: child.stdout }).on("line", onLine);
+  }
   const ready = await new Promise<Ready>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${script} sent no address within ${timeoutMs} ms`)),
