@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as prettier from "prettier";
 import { describeMachine, formatMachine } from "./lib/machine";
 import { NODE } from "./lib/processes";
 import { misses, renderTable, type Row, type SectionResult } from "./lib/report";
@@ -123,7 +124,13 @@ async function main(): Promise<void> {
       notes,
       durationMs: Date.now() - started,
     });
-    writeFileSync(RESULTS_FILE, mergeResults(existing, generated));
+    // Formatted as `npm test`'s prettier --check wants it (tables aligned, blank lines).
+    const merged = mergeResults(existing, generated);
+    const config = (await prettier.resolveConfig(RESULTS_FILE)) ?? {};
+    writeFileSync(
+      RESULTS_FILE,
+      await prettier.format(merged, { ...config, filepath: RESULTS_FILE }),
+    );
     process.stderr.write(`[bench] wrote ${path.relative(process.cwd(), RESULTS_FILE)}\n`);
   }
   process.exitCode = failed ? 1 : 0;
