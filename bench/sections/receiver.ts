@@ -27,6 +27,11 @@ import { timeAtMost } from "../lib/targets";
 import type { SectionOptions } from "./index";
 
 const RATE_PER_SECOND = 200;
+const BODY_BYTES = 2048;
+const P99_TARGET_MS = 5;
+const OURS = "ours (bundle: verify + SQS SendMessage)";
+const REFERENCE = "reference (express + validateEvent, no enqueue)";
+
 /** The handler's own latency of each request ours served in the current round. */
 const handlerLatencies: number[] = [];
 
@@ -38,10 +43,6 @@ function latencyOf(line: string): number {
     return Number.NaN;
   }
 }
-const BODY_BYTES = 2048;
-const P99_TARGET_MS = 5;
-const OURS = "ours (bundle: verify + SQS SendMessage)";
-const REFERENCE = "reference (express + validateEvent, no enqueue)";
 
 interface Peer {
   readonly name: string;
