@@ -1,0 +1,42 @@
+/**
+ * The sections of `npm run bench`, in the order they print. Each runs in a process of its own
+ * (bench/run-section.ts), loaded lazily so one section's dependencies do not weigh on another.
+ * Adding a section is one line here.
+ */
+import type { SectionResult } from "../lib/report";
+
+export interface SectionOptions {
+  /** `--quick`: fewer runs and shorter ones, for a look in a minute or two. */
+  readonly quick: boolean;
+}
+
+export interface SectionModule {
+  run(options: SectionOptions): Promise<SectionResult>;
+}
+
+export interface SectionEntry {
+  readonly name: string;
+  readonly load: () => Promise<SectionModule>;
+}
+
+export const SECTIONS: readonly SectionEntry[] = [
+  { name: "verify", load: () => import("./verify.js") },
+  { name: "receiver", load: () => import("./receiver.js") },
+  { name: "cold-init", load: () => import("./cold-init.js") },
+  { name: "provider", load: () => import("./provider.js") },
+  { name: "pipeline", load: () => import("./pipeline.js") },
+  { name: "consumer", load: () => import("./consumer.js") },
+  // INTEGRATE(r3-adversarial): the receiver fuzzer at 100,000 cases (10,000 with --quick), rows
+  // made by bench/lib/fuzz-section.ts. Uncomment once test/adversarial/fuzz.ts is merged:
+  // { name: "fuzz", load: async () => (await import("../lib/fuzz-section.js")).receiverFuzzSection((await import("../../test/adversarial/fuzz.js")).runReceiverFuzz) },
+];
+
+export function findSection(name: string): SectionEntry {
+  const entry = SECTIONS.find((section) => section.name === name);
+  if (!entry) {
+    throw new Error(
+      `no bench section "${name}"; the sections are: ${SECTIONS.map((s) => s.name).join(", ")}`,
+    );
+  }
+  return entry;
+}
