@@ -26,9 +26,14 @@ export const SECTIONS: readonly SectionEntry[] = [
   { name: "provider", load: () => import("./provider.js") },
   { name: "pipeline", load: () => import("./pipeline.js") },
   { name: "consumer", load: () => import("./consumer.js") },
-  // INTEGRATE(r3-adversarial): the receiver fuzzer at 100,000 cases (10,000 with --quick), rows
-  // made by bench/lib/fuzz-section.ts. Uncomment once test/adversarial/fuzz.ts is merged:
-  // { name: "fuzz", load: async () => (await import("../lib/fuzz-section.js")).receiverFuzzSection((await import("../../test/adversarial/fuzz.js")).runReceiverFuzz) },
+  // The receiver fuzzer of npm test (test/adversarial), at 100,000 cases (10,000 with --quick).
+  {
+    name: "fuzz",
+    load: async () =>
+      (await import("../lib/fuzz-section.js")).receiverFuzzSection(
+        (await import("../../test/adversarial/index.js")).runReceiverFuzz,
+      ),
+  },
 ];
 
 export function findSection(name: string): SectionEntry {
