@@ -1,26 +1,27 @@
 /**
  * The adversarial fuzzer (issue 12 part 2) as a bench section: 100,000 cases (10,000 with
- * --quick), every safety count beside its target of 0. The fuzzer itself lives in
- * test/adversarial/fuzz.ts (`runReceiverFuzz`); bench/sections/index.ts wires the two with one line
- * once that file is merged. This file depends only on the shape of its result.
+ * --quick), every safety count beside its target of 0. The fuzzer itself is npm test's
+ * (test/adversarial, `runReceiverFuzz`); bench/sections/index.ts wires the two.
  */
+import type { ReceiverFuzzResult } from "../../test/adversarial/index.js";
 import { formatCount, formatMs, formatRate } from "./format";
 import { progress } from "./processes";
 import { exactRow, type Row, type SectionResult } from "./report";
 import { countIs } from "./targets";
 
-/** The fields of `ReceiverFuzzResult` the bench prints. */
-export interface FuzzOutcome {
-  readonly cases: number;
-  readonly accepted: number;
-  readonly forgeriesAccepted: number;
-  readonly uncaught: number;
-  readonly enqueuedOnRejection: number;
-  readonly statusMismatches: number;
-  readonly durationMs: number;
-  readonly seed: number;
-  readonly reproduce: string;
-}
+/** The fields of the fuzzer's result the bench prints. */
+export type FuzzOutcome = Pick<
+  ReceiverFuzzResult,
+  | "cases"
+  | "accepted"
+  | "forgeriesAccepted"
+  | "uncaught"
+  | "enqueuedOnRejection"
+  | "statusMismatches"
+  | "durationMs"
+  | "seed"
+  | "reproduce"
+>;
 
 export type FuzzRunner = (options: { cases: number; seed?: number }) => Promise<FuzzOutcome>;
 
