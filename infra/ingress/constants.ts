@@ -38,3 +38,15 @@ export const TAGGED_RESOURCE_TYPES = [
 ] as const;
 
 export type Tags = Readonly<Record<string, string>>;
+
+/** The trust policy of both functions' roles: Lambda may assume them, nothing else. */
+export const LAMBDA_ASSUME_ROLE_POLICY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { Service: "lambda.amazonaws.com" },
+      Action: "sts:AssumeRole",
+    },
+  ],
+});

@@ -11,7 +11,12 @@ import {
   type RecordLogEntry,
 } from "../../lambda";
 import { metricAlarm, type AlarmMetric } from "./alarms";
-import { METRIC_NAMESPACE, type LogRetentionDays, type Tags } from "./constants";
+import {
+  LAMBDA_ASSUME_ROLE_POLICY,
+  METRIC_NAMESPACE,
+  type LogRetentionDays,
+  type Tags,
+} from "./constants";
 import { CONSUMER_SETTINGS, consumerConflicts, type ConsumerSetting } from "./consumer-settings";
 import {
   consumerFunctionName,
@@ -166,16 +171,7 @@ export function createConsumer(
     {
       name: consumerRoleName(name),
       description: `Polar event consumer ${functionName}`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Service: "lambda.amazonaws.com" },
-            Action: "sts:AssumeRole",
-          },
-        ],
-      }),
+      assumeRolePolicy: LAMBDA_ASSUME_ROLE_POLICY,
       tags,
     },
     { parent },

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { buildReceiverBundle, ENV } from "../../lambda";
-import type { LogRetentionDays, Tags } from "./constants";
+import { LAMBDA_ASSUME_ROLE_POLICY, type LogRetentionDays, type Tags } from "./constants";
 import { lambdaLogGroupName, receiverFunctionName } from "./names";
 
 export interface ReceiverArgs {
@@ -39,16 +39,7 @@ export function createReceiver(
     `${name}-role`,
     {
       description: `Polar webhook receiver ${functionName}`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Service: "lambda.amazonaws.com" },
-            Action: "sts:AssumeRole",
-          },
-        ],
-      }),
+      assumeRolePolicy: LAMBDA_ASSUME_ROLE_POLICY,
       tags,
     },
     { parent },
