@@ -29,7 +29,8 @@ export interface ReceiverBundle {
   readonly inputs: ReadonlyArray<{ readonly path: string; readonly bytes: number }>;
 }
 
-export const RECEIVER_ENTRY_POINT = path.join(__dirname, "handler.ts");
+// handler.ts here; handler.js in the installed package, whose dist/ holds the compiled code.
+export const RECEIVER_ENTRY_POINT = path.join(__dirname, `handler${path.extname(__filename)}`);
 
 export async function buildReceiverBundle(
   options: ReceiverBundleOptions = {},

@@ -36,28 +36,24 @@ export interface PlainRun {
 export interface PlainPulumi {
   /** The copy of the repository; run programs below it. */
   readonly repository: string;
-  /** `pulumi <args> --non-interactive` in `cwd` (relative to the copy); resolves with any exit code. */
+  /** `pulumi <args> --non-interactive` in `cwd` (relative to the copy, or absolute); resolves with any exit code. */
   run(cwd: string, args: readonly string[], env?: Record<string, string>): Promise<PlainRun>;
   /** Scans everything written for secrets, then removes it. */
   dispose(): Promise<void>;
 }
 
-/** A copy of the checkout's tracked files, a file backend and a PULUMI_HOME, all in one temp directory. */
-export async function createPlainPulumi(): Promise<PlainPulumi> {
+/**
+ * A file backend and a PULUMI_HOME in one temp directory, and (unless `repository: false`, for programs that live
+ * elsewhere) a copy of the checkout's tracked files there.
+ */
+export async function createPlainPulumi(
+  options: { readonly repository?: boolean } = {},
+): Promise<PlainPulumi> {
   requirePulumiCli();
   requireLanguageHost();
   const directory = await mkdtemp(join(tmpdir(), "plain-pulumi-"));
   const repository = join(directory, "repository");
-  const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: repoRoot, encoding: "utf8" })
-    .split("\0")
-    .filter(Boolean);
-  await Promise.all(
-    tracked.map(async (file) => {
-      await mkdir(dirname(join(repository, file)), { recursive: true });
-      await cp(join(repoRoot, file), join(repository, file));
-    }),
-  );
-  await symlink(join(repoRoot, "node_modules"), join(repository, "node_modules"), "dir");
+  if (options.repository !== false) await copyCheckout(repository);
   await Promise.all(["state", "home"].map((d) => mkdir(join(directory, d))));
 
   const passphrase = registerSecret(randomBytes(18).toString("base64url"), "plain CLI passphrase");
@@ -82,7 +78,7 @@ export async function createPlainPulumi(): Promise<PlainPulumi> {
         execFile(
           "pulumi",
           [...args, "--non-interactive"],
-          { cwd: join(repository, cwd), env: { ...env, ...extra }, maxBuffer: 64 * 1024 * 1024 },
+          { cwd: resolve(repository, cwd), env: { ...env, ...extra }, maxBuffer: 64 * 1024 * 1024 },
           (error, stdout, stderr) => {
             const output = `${stdout}${stderr}`;
             // Secrets shown on request are the user's to see; everything else is swept.
@@ -96,6 +92,20 @@ export async function createPlainPulumi(): Promise<PlainPulumi> {
       }),
     dispose: () => removeAfterScan(directory),
   };
+}
+
+/** The checkout's tracked files, with its node_modules linked in. */
+async function copyCheckout(repository: string): Promise<void> {
+  const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: repoRoot, encoding: "utf8" })
+    .split("\0")
+    .filter(Boolean);
+  await Promise.all(
+    tracked.map(async (file) => {
+      await mkdir(dirname(join(repository, file)), { recursive: true });
+      await cp(join(repoRoot, file), join(repository, file));
+    }),
+  );
+  await symlink(join(repoRoot, "node_modules"), join(repository, "node_modules"), "dir");
 }
 
 /** The lines of a CLI transcript that report an error, each once, trimmed. */
