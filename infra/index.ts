@@ -1,11 +1,11 @@
 /**
- * The program: one stack = one environment, over the package's public entry point (exports/index.ts). The component
+ * The program: one stack = one environment, over the package's public entry point (infra/package.ts). The component
  * creates the API, then the Polar endpoint at its URL; the secret Polar generates goes into the SSM parameter the
  * receiver reads at run time.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { PolarWebhookIngress, WebhookEndpoint } from "../exports";
+import { PolarWebhookIngress, WebhookEndpoint } from "./package";
 import { PROJECT_ROOT, readStackConfig, serverMismatchWarning } from "./config";
 
 /** The type token of `WebhookEndpoint`, for the alias below. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm run build`, and `npm pack` through prepack: the package's entry points (exports/*.ts) and what they
-# import, compiled to CommonJS and declarations in dist/ (tsconfig.build.json), from a clean dist/.
+# `npm run build`, and `npm pack` through prepack: the package's entry points and what they import, compiled to
+# CommonJS and declarations in dist/ (tsconfig.build.json), from a clean dist/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -16,9 +16,9 @@ fi
 
 # What ships is the component, the provider and the Lambda code: an import that pulled in the dev tooling, the
 # emulator, the tests or the benchmarks would put them in the tarball.
-stray=$(cd dist && find . -type f | grep -Ev '^\./(exports|infra|providers|lambda)/' || true)
+stray=$(cd dist && find . -type f | grep -Ev '^\./(infra|providers|lambda)/' || true)
 if [ -n "$stray" ]; then
-  echo "[build] error: dist/ holds files outside exports/, infra/, providers/ and lambda/:" >&2
+  echo "[build] error: dist/ holds files outside infra/, providers/ and lambda/:" >&2
   printf '[build]   %s\n' $stray >&2
   echo "[build]   Fix: the package's entry points must not import them (see tsconfig.build.json)." >&2
   exit 1

@@ -24,7 +24,6 @@ export const PACKAGE_NAME = "polar-webhooks-as-code";
 
 /** What the tarball is built from: a change here builds a new one. */
 const PACKAGE_INPUTS = [
-  "exports",
   "infra",
   "providers",
   "lambda",

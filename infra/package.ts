@@ -18,5 +18,5 @@ export {
   type SigningSecrets,
   type QueueKind,
   type LogRetentionDays,
-} from "../infra/ingress";
-export * from "./provider";
+} from "./ingress";
+export * from "../providers/polar/package";

@@ -27,4 +27,4 @@ export {
   type WebhookEndpointOutputs,
   type WebhookEventType,
   type WebhookFormat,
-} from "../providers/polar";
+} from "./index";
