@@ -5,7 +5,6 @@
  * within 60 s of the last attempt, also on a cold container that could not read at all: a forged
  * flood costs at most one GetParameter a minute, a rotation is picked up on one of Polar's retries.
  */
-import { GetParameterCommand, SSMClient, type SSMClientConfig } from "@aws-sdk/client-ssm";
 import * as z from "zod/mini";
 import { Deadline } from "./deadline";
 import { SecretUnavailableError } from "./errors";
@@ -14,12 +13,12 @@ import { candidateKeys, type CandidateKey, type WebhookSecrets } from "./verify"
 export const DEFAULT_SECRET_TTL_SECONDS = 300;
 export const DEFAULT_MIN_FORCED_REFRESH_INTERVAL_SECONDS = 60;
 
-export const DEFAULT_SSM_CLIENT_CONFIG: SSMClientConfig = {
-  maxAttempts: 3,
-  // Without throwOnRequestTimeout, @smithy/node-http-handler only warns when requestTimeout passes
-  // and keeps waiting [measured: a silent endpoint held send() for over 60 s].
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
-};
+/**
+ * One GetParameter (decrypted), stopped when `signal` aborts: the value, or undefined when the
+ * parameter has none. Which client reads it (aws-lite in the Lambda, an SDK v3 client a caller
+ * brings) is the function given.
+ */
+export type GetParameter = (name: string, signal: AbortSignal) => Promise<string | undefined>;
 
 export interface SecretProvider {
   /** Keys to verify with. Throws SecretUnavailableError (or DeadlineExceededError). */
@@ -45,16 +44,17 @@ export class StaticSecretProvider implements SecretProvider {
   }
 }
 
-export type SsmSecretProviderOptions = {
+export interface SecretCacheOptions {
   parameterName: string;
   ttlSeconds?: number;
   minForcedRefreshIntervalSeconds?: number;
   /** Milliseconds clock, for tests. */
   now?: () => number;
-} & (
-  | { ssmClient: SSMClient; clientConfig?: never }
-  | { ssmClient?: never; clientConfig?: SSMClientConfig }
-);
+}
+
+export interface ParameterSecretProviderOptions extends SecretCacheOptions {
+  readonly getParameter: GetParameter;
+}
 
 const SecretParameterValue = z.object({
   current: z.string().check(z.minLength(1)),
@@ -65,9 +65,10 @@ const SecretParameterValue = z.object({
 
 const IsoInstant = z.iso.datetime({ offset: true });
 
-export class SsmSecretProvider implements SecretProvider {
+/** The secrets of an SSM parameter, read with `getParameter` and cached as described above. */
+export class ParameterSecretProvider implements SecretProvider {
   private readonly parameterName: string;
-  private readonly client: SSMClient;
+  private readonly getParameter: GetParameter;
   private readonly ttlMs: number;
   private readonly minForcedIntervalMs: number;
   private readonly now: () => number;
@@ -75,10 +76,9 @@ export class SsmSecretProvider implements SecretProvider {
   private lastAttemptAt = Number.NEGATIVE_INFINITY;
   private inFlight: Promise<readonly CandidateKey[]> | undefined;
 
-  constructor(options: SsmSecretProviderOptions) {
+  constructor(options: ParameterSecretProviderOptions) {
     this.parameterName = options.parameterName;
-    this.client =
-      options.ssmClient ?? new SSMClient({ ...DEFAULT_SSM_CLIENT_CONFIG, ...options.clientConfig });
+    this.getParameter = options.getParameter;
     this.ttlMs = (options.ttlSeconds ?? DEFAULT_SECRET_TTL_SECONDS) * 1000;
     this.minForcedIntervalMs =
       (options.minForcedRefreshIntervalSeconds ?? DEFAULT_MIN_FORCED_REFRESH_INTERVAL_SECONDS) *
@@ -128,11 +128,7 @@ export class SsmSecretProvider implements SecretProvider {
     this.lastAttemptAt = this.now();
     let value: string | undefined;
     try {
-      const output = await this.client.send(
-        new GetParameterCommand({ Name: this.parameterName, WithDecryption: true }),
-        { abortSignal },
-      );
-      value = output.Parameter?.Value;
+      value = await this.getParameter(this.parameterName, abortSignal);
     } catch (error) {
       throw new SecretUnavailableError("Could not read the secret parameter", { cause: error });
     }
