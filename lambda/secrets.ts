@@ -5,7 +5,6 @@
  * within 60 s of the last attempt, also on a cold container that could not read at all: a forged
  * flood costs at most one GetParameter a minute, a rotation is picked up on one of Polar's retries.
  */
-import * as z from "zod/mini";
 import { Deadline } from "./deadline";
 import { SecretUnavailableError } from "./errors";
 import { candidateKeys, type CandidateKey, type WebhookSecrets } from "./verify";
@@ -56,14 +55,13 @@ export interface ParameterSecretProviderOptions extends SecretCacheOptions {
   readonly getParameter: GetParameter;
 }
 
-const SecretParameterValue = z.object({
-  current: z.string().check(z.minLength(1)),
-  previous: z.optional(z.nullable(z.string().check(z.minLength(1)))),
-  // Checked on its own below, for a message that names it.
-  previousExpiresAt: z.optional(z.unknown()),
-});
-
-const IsoInstant = z.iso.datetime({ offset: true });
+/**
+ * An RFC 3339 instant as zod's `iso.datetime({ offset: true })` accepts it: seconds required, any
+ * fraction, `Z` or an offset; the day checked against the calendar below. Plain checks rather than
+ * a schema library here and in parsePolarEvent: the Lambda's cold start loads only what it needs.
+ */
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 /** The secrets of an SSM parameter, read with `getParameter` and cached as described above. */
 export class ParameterSecretProvider implements SecretProvider {
@@ -153,13 +151,14 @@ export function parseSecretParameterValue(value: string | undefined): WebhookSec
     // No cause: a SyntaxError message quotes the text.
     throw new SecretUnavailableError("Secret parameter is not JSON");
   }
-  const result = SecretParameterValue.safeParse(json);
-  if (!result.success) {
+  const { current, previous, previousExpiresAt } = (
+    typeof json === "object" && json !== null && !Array.isArray(json) ? json : {}
+  ) as { current?: unknown; previous?: unknown; previousExpiresAt?: unknown };
+  if (!nonEmptyString(current) || !(previous == null || nonEmptyString(previous))) {
     throw new SecretUnavailableError(
       'Secret parameter is not {"current", "previous", "previousExpiresAt"}',
     );
   }
-  const { current, previous, previousExpiresAt } = result.data;
   return {
     current,
     previous: previous ?? null,
@@ -167,12 +166,26 @@ export function parseSecretParameterValue(value: string | undefined): WebhookSec
   };
 }
 
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0;
+}
+
 function instantMs(value: unknown): number {
-  const millis = IsoInstant.safeParse(value).success ? Date.parse(value as string) : NaN;
+  const parts = typeof value === "string" ? ISO_INSTANT.exec(value) : null;
+  const millis =
+    parts && isCalendarDay(Number(parts[1]), Number(parts[2]), Number(parts[3]))
+      ? Date.parse(value as string)
+      : NaN;
   if (!Number.isFinite(millis)) {
     throw new SecretUnavailableError(
       "Secret parameter's previousExpiresAt is not an ISO 8601 instant (e.g. 2026-11-25T09:30:00.000Z)",
     );
   }
   return millis;
+}
+
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
 }
