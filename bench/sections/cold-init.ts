@@ -5,7 +5,8 @@
  * (aws-lite): the alternatives issue 20 compared, each built with the shipped bundle's settings
  * (AWS SDK v3 clients built at INIT, as before; built lazily on the first delivery; with fewer
  * modules), the same-work peer (validateEvent + SDK v3 SendMessage), and the pieces of the shipped
- * INIT, each loaded alone.
+ * INIT, each loaded alone. The entries in bench/variants/ import lambda/'s modules directly, not
+ * lambda/index.ts: they are Lambda entry points, and index.ts would bring esbuild and fauxqs along.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
