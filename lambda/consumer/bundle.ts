@@ -131,6 +131,9 @@ export async function buildConsumerBundle(options: ConsumerBundleOptions): Promi
       // Paths in the metafile relative to the repository, not to where it is checked out.
       absWorkingDir: REPOSITORY_ROOT,
       legalComments: "eof",
+      // ES module builds first, as for the receiver: esbuild then drops what the consumer does not
+      // use (the CommonJS build of @aws-sdk/core carries a browser user-agent parser, bowser).
+      mainFields: ["module", "main"],
       plugins: [noProgramImports, lambdaSourcesArePure],
       metafile: true,
       write: false,
