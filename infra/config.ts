@@ -5,7 +5,8 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { checkConsumerEntry, ConsumerEntryError } from "../lambda";
+import { checkConsumerEntry } from "../infra/bundle";
+import { ConsumerEntryError } from "../lambda";
 import {
   closestMatch,
   POLAR_API_VERSIONS,

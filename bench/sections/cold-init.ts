@@ -10,7 +10,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildReceiverBundle, toApiGatewayEvent, type ReceiverBundle } from "../../lambda/index";
+import { buildReceiverBundle, type ReceiverBundle } from "../../infra/bundle";
+import { toApiGatewayEvent } from "../../local/adapters";
 import { createQueue, putSecretParameter } from "../lib/aws-local";
 import { polarBody, seededSecret, signDelivery, webhookIdFor } from "../lib/deliveries";
 import { formatBytes, formatMs, formatRatio } from "../lib/format";

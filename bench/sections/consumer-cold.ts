@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { SQSEvent } from "aws-lambda";
-import { buildConsumerBundle, EXAMPLE_CONSUMER_ENTRY } from "../../lambda/index";
+import { buildConsumerBundle, EXAMPLE_CONSUMER_ENTRY } from "../../infra/bundle";
 import { formatBytes, formatMs, formatRatio } from "../lib/format";
 import { REQUIRE_ONLY, runFresh, TIMED_FIRST_INVOCATION, writeDriver } from "../lib/fresh-process";
 import { progress, REPO_ROOT } from "../lib/processes";

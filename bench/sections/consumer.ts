@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { buildConsumerBundle, EXAMPLE_CONSUMER_ENTRY } from "../../lambda/index";
+import { buildConsumerBundle, EXAMPLE_CONSUMER_ENTRY } from "../../infra/bundle";
 import { sampleWebhookPayload } from "../../local/polar-emulator/index";
 import { createIdempotencyTable } from "../lib/aws-local";
 import { formatRatio, formatRate } from "../lib/format";

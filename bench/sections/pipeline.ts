@@ -7,12 +7,8 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import {
-  createPolarEventConsumer,
-  InMemoryPersistenceLayer,
-  SqsEventSource,
-  startLocalReceiver,
-} from "../../lambda/index";
+import { createPolarEventConsumer, InMemoryPersistenceLayer } from "../../lambda";
+import { SqsEventSource, startLocalReceiver } from "../../local/adapters";
 import {
   DEV_DELIVERY_BACKOFF_SCALE,
   startLocalQueues,

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { Pool } from "undici";
-import { buildReceiverBundle } from "../../lambda/index";
+import { buildReceiverBundle } from "../../infra/bundle";
 import { localSqsClientConfig } from "../../local/dev/index";
 import { polarBody, seededSecret, signDelivery, webhookIdFor } from "../lib/deliveries";
 import { formatMs, formatRatio } from "../lib/format";

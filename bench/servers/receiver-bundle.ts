@@ -7,7 +7,8 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import { toApiGatewayEvent, type ReceiverResult } from "../../lambda/index";
+import { toApiGatewayEvent } from "../../local/adapters";
+import { type ReceiverResult } from "../../lambda";
 import { likeProduction } from "../lib/production";
 import { announce } from "./ipc";
 

@@ -1,9 +1,8 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { buildConsumerBundle, checkConsumerEntry } from "../../infra/bundle";
 import {
-  buildConsumerBundle,
-  checkConsumerEntry,
   CONSUMER_ENV,
   ConsumerEntryError,
   IDEMPOTENCY_TABLE_ATTRIBUTES,

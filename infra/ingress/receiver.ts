@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { buildReceiverBundle, ENV } from "../../lambda";
+import { buildReceiverBundle } from "../../infra/bundle";
+import { ENV } from "../../lambda";
 import { LAMBDA_ASSUME_ROLE_POLICY, type LogRetentionDays, type Tags } from "./constants";
 import { lambdaLogGroupName, receiverFunctionName } from "./names";
 

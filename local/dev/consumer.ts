@@ -6,7 +6,8 @@
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
-import { CONSUMER_ENV, RECORD_ATTRIBUTES, type SqsBatchHandler } from "../../lambda";
+import { CONSUMER_ENV, RECORD_ATTRIBUTES } from "../../lambda";
+import { type SqsBatchHandler } from "../../local/adapters";
 import type { JourneyTracker } from "./journey";
 
 export interface ConsumerModule {

@@ -5,7 +5,7 @@
  * stack (engine.ts) declares the endpoint that connects the emulator to the receiver.
  */
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { SqsEventSource, startLocalReceiver, type LocalReceiver } from "../../lambda";
+import { SqsEventSource, startLocalReceiver, type LocalReceiver } from "../../local/adapters";
 import {
   startPolarEmulator,
   type PolarEmulator,

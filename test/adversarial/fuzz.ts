@@ -15,8 +15,8 @@ import {
   MAX_BODY_BYTES,
   StaticSecretProvider,
   type RequestLogEntry,
-  type WebhookSecrets,
 } from "../../lambda";
+import { type WebhookSecrets } from "../../lambda/verify";
 import { BASE_EVENT, startTestSqs } from "../lambda/support";
 import { findSecretsInText, registerSecret, type SecretFinding } from "../support/secret-scan";
 import {

@@ -10,12 +10,9 @@ import type { DeliveriesJson } from "../../cli/deliveries-view";
 import type { PeekJson } from "../../cli/messages-view";
 import { signingMaterial } from "../../cli/signing";
 import type { StateResource } from "../../cli/stack";
-import {
-  buildSendMessageInput,
-  startLocalReceiver,
-  type LocalReceiver,
-  type RequestLogEntry,
-} from "../../lambda/index";
+import { buildSendMessageInput } from "../../lambda/queue";
+import { startLocalReceiver, type LocalReceiver } from "../../local/adapters";
+import { type RequestLogEntry } from "../../lambda";
 import { receiveAll } from "../lambda/support";
 import { createStackFixture, type StackFixture } from "./stack-fixture";
 import { allOutput, expectNoSecretsIn, json, run, spawnCli } from "./support";

@@ -12,11 +12,11 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buildConsumerBundle,
-  ConsumerEntryError,
   EXAMPLE_CONSUMER_ENTRY,
-  SqsEventSource,
   type ConsumerBundle,
-} from "../../lambda/index";
+} from "../../infra/bundle";
+import { ConsumerEntryError } from "../../lambda";
+import { SqsEventSource } from "../../local/adapters";
 import { order, subscription } from "./fixtures";
 import { queueDepth } from "./harness";
 import { startLambdaProcess } from "./lambda-process";

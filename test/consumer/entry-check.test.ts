@@ -9,9 +9,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   buildConsumerBundle,
   checkConsumerEntry,
-  ConsumerEntryError,
   EXAMPLE_CONSUMER_ENTRY,
-} from "../../lambda/index";
+} from "../../infra/bundle";
+import { ConsumerEntryError } from "../../lambda";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-entry-check-"));
 const lambda = path.relative(dir, path.resolve(__dirname, "../../lambda"));

@@ -8,8 +8,8 @@ import {
   ConsumerConfigError,
   createPolarEventConsumer,
   DEFAULT_EXPIRES_AFTER_SECONDS,
-  SqsEventSource,
-} from "../../lambda/index";
+} from "../../lambda";
+import { SqsEventSource } from "../../local/adapters";
 import { harness, queueDepth } from "./harness";
 import {
   createIdempotencyTable,

@@ -7,12 +7,11 @@ import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import {
   createPolarEventConsumer,
-  SqsEventSource,
   type IdempotencyOptions,
   type PolarEventHandlers,
-  type PollResult,
   type RecordLogEntry,
-} from "../../lambda/index";
+} from "../../lambda";
+import { SqsEventSource, type PollResult } from "../../local/adapters";
 
 export interface Call {
   readonly type: string;

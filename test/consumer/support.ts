@@ -19,7 +19,8 @@ import {
   type MessageAttributeValue,
 } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll } from "vitest";
-import { buildSendMessageInput, IDEMPOTENCY_TABLE_ATTRIBUTES } from "../../lambda/index";
+import { buildSendMessageInput } from "../../lambda/queue";
+import { IDEMPOTENCY_TABLE_ATTRIBUTES } from "../../lambda";
 import { DUMMY_AWS, freePort, receiveAll, which } from "../lambda/support";
 
 export interface Moto {

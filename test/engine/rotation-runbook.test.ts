@@ -15,12 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig } from "../../infra/config";
 import { secretParameterValue } from "../../infra/ingress";
 import { signingSecretsFor } from "../../infra/ingress";
-import {
-  createHandler,
-  SsmSecretProvider,
-  toApiGatewayEvent,
-  type RequestLogEntry,
-} from "../../lambda/index";
+import { createHandler, type RequestLogEntry } from "../../lambda";
+import { SsmSecretProvider } from "../../lambda/aws-sdk";
+import { toApiGatewayEvent } from "../../local/adapters";
 import { WebhookEndpoint } from "../../providers/polar";
 import { startMoto, type Moto } from "../consumer/support";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";

@@ -3,7 +3,7 @@
 // reads this queue with partial batch responses, the table keeps idempotency records, IAM is scoped to exact ARNs.
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildConsumerBundle, EXAMPLE_CONSUMER_ENTRY } from "../../lambda";
+import { buildConsumerBundle, EXAMPLE_CONSUMER_ENTRY } from "../../infra/bundle";
 import { ACCOUNT, named, ofType, REGION, type Harness } from "./support";
 
 export interface ConsumerExpectations {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { secretParameterValue } from "../../infra/ingress";
 import { signingSecretsFor } from "../../infra/ingress";
-import { parseSecretParameterValue } from "../../lambda/index";
+import { parseSecretParameterValue } from "../../lambda/secrets";
 
 const CURRENT = "whsec_Y3VycmVudC1zZWNyZXQtMzItYnl0ZXMtbG9uZy1rZXk=";
 const PREVIOUS = "whsec_cHJldmlvdXMtc2VjcmV0LTMyLWJ5dGVzLWxvbmcta2V5";

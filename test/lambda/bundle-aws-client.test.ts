@@ -8,7 +8,7 @@
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildReceiverBundle } from "../../lambda/index";
+import { buildReceiverBundle } from "../../infra/bundle";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { startMoto, type Moto } from "../consumer/support";
 import { registerSecret } from "../support/secret-scan";

@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import type { ReceiverBundle, ReceiverResult, RequestLogEntry } from "../../lambda/index";
+import type { ReceiverBundle } from "../../infra/bundle";
+import type { ReceiverResult, RequestLogEntry } from "../../lambda";
 import { DUMMY_AWS } from "./support";
 
 /**

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildReceiverBundle } from "../../lambda/index";
+import { buildReceiverBundle } from "../../infra/bundle";
 import { startMoto, type Moto } from "../consumer/support";
 import { writeBundle, type BundleDirectory } from "./bundle-process";
 import {

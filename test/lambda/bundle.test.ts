@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { SQSClient, type Message } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildReceiverBundle, type ReceiverBundle } from "../../lambda/index";
+import { buildReceiverBundle, type ReceiverBundle } from "../../infra/bundle";
 import {
   attributesOf,
   createQueue,

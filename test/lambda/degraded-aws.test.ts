@@ -7,13 +7,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   createHandler,
-  DEFAULT_MIN_FORCED_REFRESH_INTERVAL_SECONDS,
-  DEFAULT_SECRET_TTL_SECONDS,
-  SsmSecretProvider,
   StaticSecretProvider,
   type ReceiverOptions,
   type RequestLogEntry,
-} from "../../lambda/index";
+} from "../../lambda";
+import {
+  DEFAULT_MIN_FORCED_REFRESH_INTERVAL_SECONDS,
+  DEFAULT_SECRET_TTL_SECONDS,
+} from "../../lambda/secrets";
+import { SsmSecretProvider } from "../../lambda/aws-sdk";
 import {
   AWS_ERROR,
   parameterAnswer,

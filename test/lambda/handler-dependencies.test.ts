@@ -3,12 +3,8 @@ import { randomUUID } from "node:crypto";
 import { SSMClient, type GetParameterCommandOutput } from "@aws-sdk/client-ssm";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
-import {
-  createHandler,
-  SsmSecretProvider,
-  StaticSecretProvider,
-  type RequestLogEntry,
-} from "../../lambda/index";
+import { createHandler, StaticSecretProvider, type RequestLogEntry } from "../../lambda";
+import { SsmSecretProvider } from "../../lambda/aws-sdk";
 import { DUMMY_AWS, freePort, receiveAll, SCHEME, standardSecret, TestDelivery } from "./support";
 import { sqs, setUp } from "./handler-support";
 

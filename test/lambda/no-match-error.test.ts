@@ -2,13 +2,8 @@
 // trace (bench/sections/verify.ts: capturing one cost more than the HMACs). It must still be an
 // ordinary error to everything that handles it, and leave the process's stack setting alone.
 import { describe, expect, it } from "vitest";
-import {
-  InvalidSignatureError,
-  NoMatchingSignatureError,
-  OUTCOME,
-  candidateKeys,
-  verifyDelivery,
-} from "../../lambda/index";
+import { InvalidSignatureError } from "../../lambda/errors";
+import { NoMatchingSignatureError, OUTCOME, candidateKeys, verifyDelivery } from "../../lambda";
 import { expectThrows, standardSecret, TestDelivery } from "./support";
 
 describe("Class: NoMatchingSignatureError", () => {

@@ -4,15 +4,14 @@ import { describe, expect, it } from "vitest";
 import {
   candidateKeys,
   createHandler,
-  ExpiredSecretError,
   NoMatchingSignatureError,
-  parseSecretParameterValue,
   SecretUnavailableError,
-  SsmSecretProvider,
-  StaleTimestampError,
   verifyDelivery,
   type RequestLogEntry,
-} from "../../lambda/index";
+} from "../../lambda";
+import { ExpiredSecretError, StaleTimestampError } from "../../lambda/errors";
+import { parseSecretParameterValue } from "../../lambda/secrets";
+import { SsmSecretProvider } from "../../lambda/aws-sdk";
 import {
   legacySecret,
   nowSeconds,

@@ -1,15 +1,14 @@
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { describe, expect, it } from "vitest";
+import { Deadline } from "../../lambda/deadline";
+import { DeadlineExceededError } from "../../lambda/errors";
 import {
-  Deadline,
-  DeadlineExceededError,
   DEFAULT_MIN_FORCED_REFRESH_INTERVAL_SECONDS,
   DEFAULT_SECRET_TTL_SECONDS,
   parseSecretParameterValue,
-  SecretUnavailableError,
-  SsmSecretProvider,
-  type CandidateKey,
-} from "../../lambda/index";
+} from "../../lambda/secrets";
+import { SecretUnavailableError, type CandidateKey } from "../../lambda";
+import { SsmSecretProvider } from "../../lambda/aws-sdk";
 import { DUMMY_AWS, standardSecret, stubbedSsm } from "./support";
 
 function secretsJson(current: string, previous: string | null = null): string {

@@ -42,7 +42,7 @@ describe("Module: lambda/index.ts", () => {
   it("constructs no SQS or SSM client when imported, and exports what infra/ uses", async () => {
     const lambda = await import("../../lambda/index.js");
     expect(constructed).toEqual([]);
-    expect(typeof lambda.buildReceiverBundle).toBe("function");
+    expect(typeof lambda.createHandler).toBe("function");
     expect(lambda.ENV.QUEUE_URL).toBe("QUEUE_URL");
     expect(lambda.SQS_MAX_MESSAGE_BYTES).toBe(1_048_576);
   });
@@ -66,6 +66,12 @@ describe("Module: lambda/index.ts", () => {
     const modules = Object.keys(result.metafile.inputs);
     expect(modules).not.toContain("lambda/handler.ts");
     expect(modules).toContain("lambda/receiver.ts");
+    // lambda/ holds what runs in a Lambda: no bundler, no local server, no embedded queue.
+    expect(modules.filter((m) => !m.startsWith("lambda/"))).toEqual([]);
+    const packages = Object.values(result.metafile.inputs).flatMap((i) =>
+      i.imports.map((d) => d.path),
+    );
+    expect(packages.filter((d) => /^(esbuild|fauxqs|node:http|@pulumi\/)/.test(d))).toEqual([]);
   });
 });
 

@@ -4,16 +4,13 @@
 import { createHmac } from "node:crypto";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { candidateKeys, NoMatchingSignatureError, verifyDelivery } from "../../lambda";
 import {
-  candidateKeys,
   InvalidSignatureError,
   MissingHeadersError,
-  NoMatchingSignatureError,
-  normalizeHeaders,
   StaleTimestampError,
-  verifyDelivery,
-  type WebhookSecrets,
-} from "../../lambda/index";
+} from "../../lambda/errors";
+import { normalizeHeaders, type WebhookSecrets } from "../../lambda/verify";
 import { legacySecret, polarSignature, SCHEME, standardSecret, type Scheme } from "./support";
 
 const NOW = 1767225600;

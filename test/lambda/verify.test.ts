@@ -1,20 +1,20 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   BodyNotEnqueueableError,
-  buildSendMessageInput,
-  candidateKeys,
-  decodeBody,
   InvalidSignatureError,
   MissingHeadersError,
-  NoMatchingSignatureError,
-  normalizeHeaders,
   NotAPolarEventError,
-  parsePolarEvent,
   StaleTimestampError,
+} from "../../lambda/errors";
+import { buildSendMessageInput } from "../../lambda/queue";
+import {
+  candidateKeys,
+  NoMatchingSignatureError,
+  parsePolarEvent,
   verifyDelivery,
-  WEBHOOK_TOLERANCE_IN_SECONDS,
   type CandidateKey,
-} from "../../lambda/index";
+} from "../../lambda";
+import { decodeBody, normalizeHeaders, WEBHOOK_TOLERANCE_IN_SECONDS } from "../../lambda/verify";
 import {
   expectThrows,
   legacySecret,

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import * as z from "zod/mini";
-import { parsePolarEvent, parseSecretParameterValue } from "../../lambda/index";
+import { parsePolarEvent } from "../../lambda";
+import { parseSecretParameterValue } from "../../lambda/secrets";
 
 const IsoInstant = z.iso.datetime({ offset: true });
 const Envelope = z.object({ type: z.string().check(z.minLength(1), z.maxLength(256)) });

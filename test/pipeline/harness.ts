@@ -11,13 +11,11 @@ import {
   createPolarEventConsumer,
   InMemoryPersistenceLayer,
   POLAR_EVENT_TYPES,
-  SqsEventSource,
-  startLocalReceiver,
-  type LocalReceiver,
   type PolarEventHandlers,
   type RecordLogEntry,
   type RequestLogEntry,
 } from "../../lambda";
+import { SqsEventSource, startLocalReceiver, type LocalReceiver } from "../../local/adapters";
 import {
   localSqsClientConfig,
   startLocalQueues,

@@ -11,7 +11,8 @@ import {
   type Message,
 } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalReceiver, type LocalReceiver, type RequestLogEntry } from "../../lambda";
+import { startLocalReceiver, type LocalReceiver } from "../../local/adapters";
+import { type RequestLogEntry } from "../../lambda";
 import { localSqsClientConfig } from "../../local/dev";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
 import { startReceiver, type Receiver } from "../emulators/polar/receiver";

@@ -12,12 +12,17 @@ import type { SQSClientConfig } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 // fauxqs is ESM-only: its types via the "import" condition, the module via a dynamic import.
 import type { FauxqsServer } from "fauxqs" with { "resolution-mode": "import" };
-import { ConfigError } from "./errors";
-import type { RequestLogger } from "./log";
-import type { SecretProvider } from "./secrets";
-import { MESSAGE_ATTRIBUTES } from "./queue";
-import { createHandler } from "./create-handler";
-import { ENV, secretSourceFromEnv, type Environment, type ReceiverHandler } from "./receiver";
+import {
+  ConfigError,
+  createHandler,
+  ENV,
+  MESSAGE_ATTRIBUTES,
+  secretSourceFromEnv,
+  type Environment,
+  type ReceiverHandler,
+  type RequestLogger,
+  type SecretProvider,
+} from "../../lambda";
 
 export const DEFAULT_PORT = 3000;
 export const EMBEDDED_QUEUE_NAME = "polar-webhooks";

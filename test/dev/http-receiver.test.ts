@@ -1,19 +1,14 @@
 /**
  * The local receiver over a real socket: in-process (`startLocalReceiver`) with an external SQS
- * server and with the embedded one, and the real entry point (`tsx lambda/local-server.ts`, i.e.
+ * server and with the embedded one, and the real entry point (`tsx local/adapters/http-receiver.ts`, i.e.
  * `npm run receiver`) as a child process.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import * as path from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  ConfigError,
-  startLocalReceiver,
-  toApiGatewayEvent,
-  type LocalReceiver,
-  type RequestLogEntry,
-} from "../../lambda/index";
+import { ConfigError, type RequestLogEntry } from "../../lambda";
+import { startLocalReceiver, toApiGatewayEvent, type LocalReceiver } from "../../local/adapters";
 import {
   attributesOf,
   DUMMY_AWS,
@@ -23,7 +18,7 @@ import {
   startTestSqs,
   TestDelivery,
   type TestSqs,
-} from "./support";
+} from "../lambda/support";
 
 const REPO = path.resolve(__dirname, "../..");
 const BIN = path.join(REPO, "node_modules/.bin");
@@ -189,9 +184,9 @@ describe("Function: startLocalReceiver", () => {
   });
 });
 
-describe("Entry point: tsx lambda/local-server.ts (npm run receiver)", () => {
+describe("Entry point: tsx local/adapters/http-receiver.ts (npm run receiver)", () => {
   function startScript(env: Record<string, string>): ChildProcessWithoutNullStreams {
-    return spawn(path.join(BIN, "tsx"), ["lambda/local-server.ts"], {
+    return spawn(path.join(BIN, "tsx"), ["local/adapters/http-receiver.ts"], {
       cwd: REPO,
       env: {
         PATH: `${BIN}:${process.env["PATH"] ?? ""}`,

@@ -1,7 +1,7 @@
 /**
  * Builds a consumer's Lambda code from the user's entry file (which exports `handler`, usually
  * `createPolarEventConsumer(…)`): one CommonJS file for Node 22, in memory, like
- * `buildReceiverBundle` (lambda/bundle.ts) and for the same reasons: the AWS SDK (DynamoDB) is
+ * `buildReceiverBundle` (receiver.ts) and for the same reasons: the AWS SDK (DynamoDB) is
  * bundled so the version the tests ran against is the one deployed, and the output is deterministic
  * (no timestamps, no absolute paths), so an unchanged consumer never redeploys.
  *
@@ -22,7 +22,7 @@ import {
   type Plugin,
   type StdinOptions,
 } from "esbuild";
-import { ConsumerEntryError } from "./errors";
+import { ConsumerEntryError } from "../../lambda/consumer";
 
 export interface ConsumerBundleOptions {
   /** The consumer module (TypeScript or JavaScript), exporting `handler`. Relative to `cwd`. */
@@ -51,10 +51,10 @@ export interface ConsumerBundle {
 }
 
 /** The example consumer (Polar's subscription advice) that the example stacks deploy. */
-export const EXAMPLE_CONSUMER_ENTRY = path.join(__dirname, "example.ts");
+export const EXAMPLE_CONSUMER_ENTRY = path.resolve(__dirname, "../../lambda/consumer/example.ts");
 
 const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
-const LAMBDA_DIR = path.resolve(__dirname, "..");
+const LAMBDA_DIR = path.resolve(__dirname, "../../lambda");
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 
 /**

@@ -32,8 +32,12 @@ export interface ReceiverBundle {
   readonly inputs: ReadonlyArray<{ readonly path: string; readonly bytes: number }>;
 }
 
-// handler.ts here; handler.js in the installed package, whose dist/ holds the compiled code.
-export const RECEIVER_ENTRY_POINT = path.join(__dirname, `handler${path.extname(__filename)}`);
+// lambda/handler.ts here; handler.js in the installed package, whose dist/ holds the compiled code.
+export const RECEIVER_ENTRY_POINT = path.resolve(
+  __dirname,
+  "../../lambda",
+  `handler${path.extname(__filename)}`,
+);
 
 export async function buildReceiverBundle(
   options: ReceiverBundleOptions = {},
@@ -47,7 +51,7 @@ export async function buildReceiverBundle(
     minify: options.minify ?? true,
     sourcemap: options.sourcemap ? "inline" : false,
     // Relative paths, so the bytes do not depend on where the repository is checked out.
-    absWorkingDir: path.resolve(__dirname, ".."),
+    absWorkingDir: path.resolve(__dirname, "../.."),
     ...(options.alias ? { alias: { ...options.alias } } : {}),
     // ES module builds first, so esbuild can drop what is not used (with the AWS SDK v3, the
     // CommonJS build of client-ssm holds every SSM operation: 686 → 421 KiB).
