@@ -59,3 +59,4 @@ export { retryDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 export { rotationInstant } from "./rotation";
 export { ownSecretChangeProblem, ownSecretProblem, OWN_SECRET_MIN_LENGTH } from "./own-secret";
 export { providerVersionOf } from "./version";
+export { parseName, type NameMarker } from "./owner";

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { WebhookEventType } from "./events";
+import { ownerOf } from "./owner";
 import { webhookEndpointProvider } from "./provider";
 import type { WebhookFormat } from "./url";
 
@@ -68,6 +69,11 @@ export class WebhookEndpoint extends pulumi.dynamic.Resource {
   declare readonly providerVersion: pulumi.Output<string>;
   /** With `secret`: whether Polar signs with it (false: it generated its own). */
   declare readonly ownSecretAccepted: pulumi.Output<boolean | undefined>;
+  /**
+   * This resource as the endpoint's name in Polar names it: `<project>/<stack>/<resource> <key>`,
+   * shown there as `[pulumi …]` after the declared name (set by the class).
+   */
+  declare readonly owner: pulumi.Output<string>;
 
   constructor(name: string, args: WebhookEndpointArgs, opts: pulumi.CustomResourceOptions = {}) {
     // A fresh props object per resource: the base constructor adds `__provider` to it. Output names
@@ -86,6 +92,14 @@ export class WebhookEndpoint extends pulumi.dynamic.Resource {
       organizationId: args.organizationId,
       createdAt: undefined,
       modifiedAt: undefined,
+      // Which resource this is, written into the endpoint's name in Polar (owner.ts).
+      owner: ownerOf({
+        organization: pulumi.getOrganization(),
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+        name,
+      }),
+      markedOwner: undefined,
     };
     super(
       webhookEndpointProvider,

@@ -114,22 +114,15 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 /**
- * Endpoints that `create` took over (adoptId) in this process. The provider host serves one
- * deployment, so when a resource that no longer exists in the program is deleted later in the same
- * run, an id found here belongs to the resource that adopted it and must not be deleted.
+ * Endpoints that `create` took over (adoptId) in this process. Ownership itself lives in each
+ * endpoint's name in Polar (owner.ts), which later runs see; this set is only still filled for
+ * resources whose state holds provider code from before that: their stored `delete` skips an id
+ * found here (a rename with adoptId within one run).
  */
 const ADOPTED_GLOBAL = "__polarWebhooksAdoptedEndpoints";
 
-function adoptedIds(): Set<string> {
+export function rememberAdopted(id: string): void {
   const store = globalThis as Record<string, unknown>;
   store[ADOPTED_GLOBAL] ??= new Set<string>();
-  return store[ADOPTED_GLOBAL] as Set<string>;
-}
-
-export function rememberAdopted(id: string): void {
-  adoptedIds().add(id.toLowerCase());
-}
-
-export function adoptedInThisDeployment(id: string): boolean {
-  return adoptedIds().has(id.toLowerCase());
+  (store[ADOPTED_GLOBAL] as Set<string>).add(id.toLowerCase());
 }

@@ -3,7 +3,7 @@
 // (the AWS program cannot run here). Each check changes no state; each drift is then fixed the way
 // its line says, with `npm run up`, and the next check is clean. Follows the README's runbook.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PolarClient, WebhookEndpoint } from "../../providers/polar";
+import { PolarClient, parseName, WebhookEndpoint } from "../../providers/polar";
 import { runOperation, type Operation } from "../../scripts/operations";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
 import { createEngineStack, outputCollector, type EngineStack } from "./harness";
@@ -62,7 +62,8 @@ describe("drift check (npm run stack -- drift)", () => {
     return result;
   }
 
-  const endpointNamed = (name: string) => polar.endpoints().find((e) => e.name === name)!;
+  const endpointNamed = (name: string) =>
+    polar.endpoints().find((e) => parseName(e.name).declared === name)!;
 
   it("a stack never deployed: says so and exits 2", async () => {
     const { code, output } = await drift();
