@@ -34,6 +34,11 @@ const DASHBOARD_CHILDREN: readonly (readonly [string, string])[] = [
   ["aws:cloudwatch/dashboard:Dashboard", "dashboard"],
   ["aws:cloudwatch/logMetricFilter:LogMetricFilter", "enqueue-failures"],
 ];
+// Added with the API-throttling alarm.
+const THROTTLING_CHILDREN: readonly (readonly [string, string])[] = [
+  ["aws:cloudwatch/logMetricFilter:LogMetricFilter", "throttled"],
+  ["aws:cloudwatch/metricAlarm:MetricAlarm", "api-throttled"],
+];
 const CONSUMER_CHILDREN: readonly (readonly [string, string])[] = [
   ["aws:cloudwatch/logGroup:LogGroup", "consumer-logs"],
   ["aws:cloudwatch/logMetricFilter:LogMetricFilter", "consumer-failed-records"],
@@ -58,6 +63,7 @@ export function expectedUrns(
     ...CHILDREN,
     ...(options.alarmEmail ? ALARM_EMAIL_CHILDREN : []),
     ...DASHBOARD_CHILDREN,
+    ...THROTTLING_CHILDREN,
     ...(options.consumer ? CONSUMER_CHILDREN : []),
   ];
   return [
