@@ -53,6 +53,8 @@ export {
 export {
   clientOptionsFromSettings,
   ProviderSettingsError,
+  readOnlyRefusal,
+  readOnlyRun,
   type ProviderSettings,
 } from "./settings";
 export { retryDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";

@@ -67,6 +67,8 @@ export function clientOptionsFromSettings(
   stored: ProviderSettings,
   env: Readonly<Record<string, string | undefined>>,
 ): PolarClientOptions {
+  const refusal = readOnlyRefusal(stored, env);
+  if (refusal !== undefined) throw new ProviderSettingsError(refusal);
   const accessToken = nonEmpty(stored.accessToken) ?? nonEmpty(env.POLAR_ACCESS_TOKEN);
   if (!accessToken) {
     throw new ProviderSettingsError(
@@ -94,6 +96,30 @@ export function clientOptionsFromSettings(
     }
   }
   return { accessToken, server: server as PolarServer, ...(apiUrl ? { baseUrl: apiUrl } : {}) };
+}
+
+/** `POLAR_READ_ONLY=true`: a run that may only read Polar (the workflows' previews and drift checks). */
+export function readOnlyRun(env: Readonly<Record<string, string | undefined>>): boolean {
+  return nonEmpty(env.POLAR_READ_ONLY)?.toLowerCase() === "true";
+}
+
+/**
+ * Why a read-only run refuses this stack config, or undefined. A read-only run never uses a token
+ * from stack config: whoever can run a preview can decrypt it (the job holds the passphrase), and
+ * it may carry webhooks:write. Refused rather than ranked below POLAR_ACCESS_TOKEN, so the token
+ * leaves the config instead of staying there, decryptable by every preview.
+ */
+export function readOnlyRefusal(
+  stored: Pick<ProviderSettings, "accessToken" | "previousAccessToken">,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  if (!readOnlyRun(env)) return undefined;
+  const keys = [
+    ...(nonEmpty(stored.accessToken) ? ["polar:accessToken"] : []),
+    ...(nonEmpty(stored.previousAccessToken) ? ["polar:previousAccessToken"] : []),
+  ];
+  if (keys.length === 0) return undefined;
+  return `${keys.join(" and ")} ${keys.length === 1 ? "is" : "are"} set in the stack config, and this run is read-only (POLAR_READ_ONLY=true: a preview or drift check), which never uses a token from stack config: whoever can run a preview can decrypt it, and it may hold webhooks:write. Remove ${keys.length === 1 ? "it" : "them"} (${keys.map((key) => `pulumi config rm ${key} -s <stack>`).join("; ")}) and give each job its token as POLAR_ACCESS_TOKEN: webhooks:write only in the deploy job's environment, webhooks:read in this one's.`;
 }
 
 /**
