@@ -81,41 +81,29 @@ export function createAlarms(name: string, parent: pulumi.Resource, args: Alarms
   const alarm = (suffix: string, description: string, metric: AlarmMetric) =>
     metricAlarm(`${name}-${suffix}`, parent, description, metric, actions, tags);
 
-  // HTTP APIs publish only 4xx/5xx counts, so 403s (a wrong secret after a rotation, or probing) are
-  // counted from the access log.
+  // HTTP APIs publish only 4xx/5xx counts, so single statuses are counted from the access log:
+  // 403s (a wrong secret after a rotation, or probing), and 429s, which the stage's throttling
+  // answers before the receiver runs. Polar counts a 429 as a failed attempt like any other, and
+  // 10 events failed in a row disable the endpoint: worth a page early.
+  const statusCount = (suffix: string, status: number, metricName: string) =>
+    new aws.cloudwatch.LogMetricFilter(
+      `${name}-${suffix}`,
+      {
+        logGroupName: args.accessLogGroup.name,
+        pattern: `{ $.status = ${status} }`,
+        metricTransformation: {
+          namespace: METRIC_NAMESPACE,
+          name: metricName,
+          value: "1",
+          unit: "Count",
+        },
+      },
+      { parent },
+    );
   const metricName = forbiddenMetricName(name);
-  const forbiddenMetricFilter = new aws.cloudwatch.LogMetricFilter(
-    `${name}-forbidden`,
-    {
-      logGroupName: args.accessLogGroup.name,
-      pattern: "{ $.status = 403 }",
-      metricTransformation: {
-        namespace: METRIC_NAMESPACE,
-        name: metricName,
-        value: "1",
-        unit: "Count",
-      },
-    },
-    { parent },
-  );
-
-  // The stage's throttling answers 429 before the receiver runs. Polar counts a 429 as a failed
-  // attempt like any other, and 10 events failed in a row disable the endpoint: worth a page early.
+  const forbiddenMetricFilter = statusCount("forbidden", 403, metricName);
   const throttledName = throttledMetricName(name);
-  const throttledMetricFilter = new aws.cloudwatch.LogMetricFilter(
-    `${name}-throttled`,
-    {
-      logGroupName: args.accessLogGroup.name,
-      pattern: "{ $.status = 429 }",
-      metricTransformation: {
-        namespace: METRIC_NAMESPACE,
-        name: throttledName,
-        value: "1",
-        unit: "Count",
-      },
-    },
-    { parent },
-  );
+  const throttledMetricFilter = statusCount("throttled", 429, throttledName);
 
   return {
     topic,
