@@ -10,6 +10,8 @@ export default defineConfig({
     // Forks, not threads: the Pulumi runtime and the Automation API keep process-global state.
     pool: "forks",
     reporters: ["default", "./test/summary-reporter.ts"],
+    // One temporary root and a run marker; a process, port or directory left behind fails the run.
+    globalSetup: ["./test/support/global-setup.ts"],
     // Secret scanning of what every test writes and prints (test/support/secret-sweep.ts).
     setupFiles: ["./test/support/secret-scan-setup.ts"],
     runner: "./test/support/secret-scan-runner.mts",

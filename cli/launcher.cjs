@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `polar-webhooks` bin: runs cli/polar.ts with the project's toolchain (Node 22 and tsx from
-// node_modules, the Pulumi CLI that `npm run setup` found) through scripts/with-toolchain.sh, so it
-// behaves the same as `npm run polar`, whatever Node started this launcher.
+// `node cli/launcher.cjs …` (say, behind a shell alias `polar-webhooks`): runs cli/polar.ts with the
+// project's toolchain (Node 22 and tsx from node_modules, the Pulumi CLI that `npm run setup` found)
+// through scripts/with-toolchain.sh, so it behaves the same as `npm run polar`, whatever Node started
+// this launcher.
 "use strict";
 const { spawn } = require("node:child_process");
 const { realpathSync } = require("node:fs");

@@ -22,6 +22,7 @@ import {
   serverSchema,
   type PolarServer,
 } from "./config/keys";
+import { consumerTypeErrors, programIsTypeChecked } from "./config/consumer-types";
 import { display, problem } from "./config/messages";
 import type { LogRetentionDays, QueueKind } from "./ingress/constants";
 import { CONSUMER_SETTINGS, consumerConflicts } from "./ingress/consumer-settings";
@@ -185,15 +186,24 @@ export function readStackConfig(): StackConfig {
   );
 }
 
-/** The bundler's own checks, synchronous, before any resource is declared. */
-export function consumerEntryProblem(entry: string): string | undefined {
+/**
+ * The bundler's own checks, synchronous, before any resource is declared; then, when Pulumi's runner type-checks the
+ * program, the compiler's (config/consumer-types.ts).
+ */
+export function consumerEntryProblem(
+  entry: string,
+  typeCheck: boolean = programIsTypeChecked(),
+): string | undefined {
+  let file: string;
   try {
-    checkConsumerEntry({ entry, cwd: PROJECT_ROOT });
-    return undefined;
+    file = checkConsumerEntry({ entry, cwd: PROJECT_ROOT });
   } catch (error) {
     if (error instanceof ConsumerEntryError) return `${error.entry} ${error.reason}`;
     throw error;
   }
+  const typeErrors = typeCheck ? consumerTypeErrors(file, PROJECT_ROOT) : [];
+  if (typeErrors.length === 0) return undefined;
+  return `${file} does not type-check: ${typeErrors.join("; ")}`;
 }
 
 /**

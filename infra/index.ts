@@ -1,13 +1,15 @@
 /**
- * The program: one stack = one environment. No cycle: the API exists first, the Polar endpoint is created with its
- * URL, and the secret Polar generates goes into the SSM parameter the receiver reads at run time.
+ * The program: one stack = one environment, over the package's public entry point (infra/package.ts). The component
+ * creates the API, then the Polar endpoint at its URL; the secret Polar generates goes into the SSM parameter the
+ * receiver reads at run time.
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { WebhookEndpoint } from "../providers/polar";
+import { PolarWebhookIngress, WebhookEndpoint } from "./package";
 import { PROJECT_ROOT, readStackConfig, serverMismatchWarning } from "./config";
-import { PolarWebhookIngress, type SigningSecrets } from "./ingress";
-import { signingSecretsFor } from "./rotation";
+
+/** The type token of `WebhookEndpoint`, for the alias below. */
+const WEBHOOK_ENDPOINT_TYPE = "pulumi-nodejs:dynamic/polar:WebhookEndpoint";
 
 const project = pulumi.getProject();
 const stack = pulumi.getStack();
@@ -23,12 +25,24 @@ if (mismatch) {
 // with defaultTags (it would ignore the stack's aws:* config). The program's keys win over config.
 const tags: Record<string, string> = { ...settings.tags, project, stack };
 
-// The secrets come from the endpoint, which needs the ingress URL: resolved below.
-const [signingSecrets, resolveSigningSecrets] = pulumi.deferredOutput<SigningSecrets>();
+const endpointOptions = {
+  ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}),
+  ...(settings.organizationId ? { organizationId: settings.organizationId } : {}),
+};
 
 // Physical names carry the stack, so dev and prod can share one AWS account and region.
 const ingress = new PolarWebhookIngress(`${project}-${stack}`, {
-  signingSecrets,
+  // The endpoint at the ingress's URL; its secret goes to SSM, the previous one kept for rotationGraceHours.
+  endpoint: {
+    events: [...settings.events],
+    name: `${project}-${stack}`,
+    ...endpointOptions,
+    ...(settings.adoptEndpointId ? { adoptId: settings.adoptEndpointId } : {}),
+    ...(settings.secretRotation ? { secretRotation: settings.secretRotation } : {}),
+    rotationGraceHours: settings.rotationGraceHours,
+    // This program declared the endpoint itself before the component did: same resource, same secret.
+    aliases: [pulumi.createUrn("webhook-endpoint", WEBHOOK_ENDPOINT_TYPE)],
+  },
   path: settings.path,
   queueKind: settings.queueKind,
   consumerTimeoutSeconds: settings.consumerTimeoutSeconds,
@@ -49,40 +63,8 @@ const ingress = new PolarWebhookIngress(`${project}-${stack}`, {
   alarmEmail: settings.alarmEmail,
   tags,
 });
-
-const endpointOptions = {
-  ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}),
-  ...(settings.organizationId ? { organizationId: settings.organizationId } : {}),
-};
-
-const endpoint = new WebhookEndpoint("webhook-endpoint", {
-  url: ingress.url,
-  events: [...settings.events],
-  format: "raw",
-  name: `${project}-${stack}`,
-  ...endpointOptions,
-  ...(settings.adoptEndpointId ? { adoptId: settings.adoptEndpointId } : {}),
-  ...(settings.secretRotation ? { secretRotation: settings.secretRotation } : {}),
-});
-
-// The previous secret stays valid for rotationGraceHours after the rotation (infra/rotation.ts).
-resolveSigningSecrets(
-  pulumi.secret(
-    pulumi
-      .all([
-        endpoint.secret,
-        endpoint.previousSecret,
-        endpoint.secretRotatedAt,
-        endpoint.modifiedAt,
-      ])
-      .apply(([secret, previousSecret, secretRotatedAt, modifiedAt]) =>
-        signingSecretsFor(
-          { secret, previousSecret, secretRotatedAt, modifiedAt },
-          settings.rotationGraceHours,
-        ),
-      ),
-  ),
-);
+// Given `endpoint`, the component always makes one.
+const endpoint = ingress.endpoint as WebhookEndpoint;
 
 // Notification endpoints: their URLs are credentials, so secrets in state; Slack and Discord verify no signature,
 // so their signing secrets are not stored.

@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { WebhookEndpoint } from "../providers/polar";
 import { createAlarms } from "./ingress/alarms";
 import { createWebhookApi } from "./ingress/api";
 import {
@@ -14,6 +15,11 @@ import {
   type PolarEventConsumerArgs,
 } from "./ingress/consumer";
 import { createDashboard } from "./ingress/dashboard";
+import {
+  createEndpoint,
+  endpointArgProblems,
+  type PolarWebhookIngressEndpointArgs,
+} from "./ingress/endpoint";
 import {
   CONSUMER_TIMEOUT_LIMITS,
   DEFAULT_CONSUMER_TIMEOUT_SECONDS,
@@ -42,10 +48,27 @@ export { ACCESS_LOG_FORMAT } from "./ingress/api";
 export type { Consumer, PolarEventConsumerArgs } from "./ingress/consumer";
 export { MAX_NAME_LENGTH } from "./ingress/names";
 export { secretParameterValue, type SigningSecrets } from "./ingress/secret";
+export {
+  DEFAULT_ROTATION_GRACE_HOURS,
+  type PolarWebhookIngressEndpointArgs,
+} from "./ingress/endpoint";
+export {
+  MAX_ROTATION_GRACE_HOURS,
+  signingSecretsFor,
+  type RotatedEndpoint,
+} from "./ingress/rotation";
 
 export interface PolarWebhookIngressArgs {
-  /** The endpoint's `whsec_…` secrets, always stored as a secret. A `deferredOutput`: the endpoint needs `url`. */
-  readonly signingSecrets: pulumi.Input<SigningSecrets>;
+  /**
+   * The Polar webhook endpoint to create at this ingress's URL (a `WebhookEndpoint` child), its secrets wired into
+   * SSM. Give this or `signingSecrets`.
+   */
+  readonly endpoint?: PolarWebhookIngressEndpointArgs;
+  /**
+   * Bring your own endpoint: its `whsec_…` secrets, always stored as a secret. A `deferredOutput` when the endpoint
+   * needs `url`. Give this or `endpoint`.
+   */
+  readonly signingSecrets?: pulumi.Input<SigningSecrets>;
   /** Route path Polar POSTs to. Default "/polar/webhooks". */
   readonly path?: string;
   /** "standard" (default) or "fifo" (dedup on webhook-id for 5 min). */
@@ -126,6 +149,8 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
   public readonly enqueueFailuresMetricFilter: aws.cloudwatch.LogMetricFilter;
   /** The dashboard in the CloudWatch console. */
   public readonly dashboardUrl: pulumi.Output<string>;
+  /** The Polar endpoint, when `endpoint` was given. */
+  public readonly endpoint?: WebhookEndpoint;
 
   constructor(
     name: string,
@@ -155,9 +180,15 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
     this.deadLetterQueue = queues.deadLetterQueue;
     this.redrivePolicy = queues.redrivePolicy;
 
+    // With `endpoint`, the secrets come from the endpoint, which needs the API's URL: resolved below.
+    let signingSecrets = args.signingSecrets;
+    let resolveEndpointSecrets: ((secrets: pulumi.Output<SigningSecrets>) => void) | undefined;
+    if (signingSecrets === undefined) {
+      [signingSecrets, resolveEndpointSecrets] = pulumi.deferredOutput<SigningSecrets>();
+    }
     this.secretParameter = createSecretParameter(name, this, {
       parameterName,
-      signingSecrets: args.signingSecrets,
+      signingSecrets,
       kmsKeyArn: args.secretKmsKeyArn,
       tags,
     });
@@ -195,6 +226,12 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
     this.stage = api.stage;
     this.invokePermission = api.invokePermission;
     this.url = api.url;
+
+    if (args.endpoint && resolveEndpointSecrets) {
+      const created = createEndpoint(name, this, { endpoint: args.endpoint, url: this.url });
+      this.endpoint = created.endpoint;
+      resolveEndpointSecrets(created.signingSecrets);
+    }
 
     const alarms = createAlarms(name, this, {
       deadLetterQueue: this.deadLetterQueue,
@@ -254,6 +291,7 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
       consumerFunctionName: this.consumer?.function.name,
       idempotencyTableName: this.consumer?.idempotencyTable.name,
       dashboardUrl: this.dashboardUrl,
+      endpointId: this.endpoint?.id,
     });
   }
 
@@ -311,6 +349,10 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
         `[logRetentionDays] must be one of ${LOG_RETENTION_DAYS.join(", ")} (got ${args.logRetentionDays})`,
       );
     }
+    if ((args.endpoint === undefined) === (args.signingSecrets === undefined)) {
+      problems.push("exactly one of [endpoint] and [signingSecrets] must be given");
+    }
+    if (args.endpoint) problems.push(...endpointArgProblems(args.endpoint));
     if (args.consumer) {
       problems.push(
         ...consumerArgProblems(args.consumer, {

@@ -1,7 +1,8 @@
 /**
- * The receiver's code as one deterministic CommonJS file, in memory. The AWS SDK is bundled, not
- * taken from the runtime (which AWS updates under running functions), to pin what the tests ran;
- * bench/sections/cold-init.ts measures both variants.
+ * The receiver's code as one deterministic CommonJS file, in memory, with its AWS client (aws-lite)
+ * inside: nothing is taken from the runtime (whose AWS SDK AWS updates under running functions), so
+ * what the tests ran is what runs. bench/sections/cold-init.ts measures it beside the alternatives
+ * (AWS SDK v3 clients eager, lazy, with fewer modules), built here with the same settings.
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
@@ -10,8 +11,10 @@ import { build } from "esbuild";
 export interface ReceiverBundleOptions {
   /** Default true. */
   readonly minify?: boolean;
-  /** Default true; `false` (the runtime's copy) is for measuring only. */
-  readonly bundleAwsSdk?: boolean;
+  /** Another entry point with the same settings: the bench's alternatives. Default: handler.ts. */
+  readonly entryPoint?: string;
+  /** Module replacements (esbuild's `alias`), for the bench's alternatives only. */
+  readonly alias?: Readonly<Record<string, string>>;
   /** Inline source map (default false); needs NODE_OPTIONS=--enable-source-maps. */
   readonly sourcemap?: boolean;
 }
@@ -23,19 +26,20 @@ export interface ReceiverBundle {
   readonly runtime: "nodejs22.x";
   readonly sizeBytes: number;
   readonly sha256: string;
-  /** Still `require`d at run time: only Node built-ins when the SDK is bundled. */
+  /** Still `require`d at run time: only Node built-ins. */
   readonly externalModules: readonly string[];
   /** Bytes per input file, largest first (for the bench). */
   readonly inputs: ReadonlyArray<{ readonly path: string; readonly bytes: number }>;
 }
 
-export const RECEIVER_ENTRY_POINT = path.join(__dirname, "handler.ts");
+// handler.ts here; handler.js in the installed package, whose dist/ holds the compiled code.
+export const RECEIVER_ENTRY_POINT = path.join(__dirname, `handler${path.extname(__filename)}`);
 
 export async function buildReceiverBundle(
   options: ReceiverBundleOptions = {},
 ): Promise<ReceiverBundle> {
   const result = await build({
-    entryPoints: [RECEIVER_ENTRY_POINT],
+    entryPoints: [options.entryPoint ?? RECEIVER_ENTRY_POINT],
     bundle: true,
     platform: "node",
     format: "cjs",
@@ -44,10 +48,9 @@ export async function buildReceiverBundle(
     sourcemap: options.sourcemap ? "inline" : false,
     // Relative paths, so the bytes do not depend on where the repository is checked out.
     absWorkingDir: path.resolve(__dirname, ".."),
-    external: options.bundleAwsSdk === false ? ["@aws-sdk/*"] : [],
-    // The SDK's ES module builds first, so esbuild can drop what our two commands do not use (the
-    // CommonJS build of client-ssm holds every SSM operation): 686 → 421 KiB, and the cold
-    // `require` took ~40 % less CPU [measured, 2 cores here: ~290 → ~170 ms].
+    ...(options.alias ? { alias: { ...options.alias } } : {}),
+    // ES module builds first, so esbuild can drop what is not used (with the AWS SDK v3, the
+    // CommonJS build of client-ssm holds every SSM operation: 686 → 421 KiB).
     mainFields: ["module", "main"],
     legalComments: "eof",
     metafile: true,
@@ -63,9 +66,12 @@ export async function buildReceiverBundle(
   const inputs = Object.entries(metaOutput?.inputs ?? {})
     .map(([inputPath, info]) => ({ path: inputPath, bytes: info.bytesInOutput }))
     .sort((a, b) => b.bytes - a.bytes);
+  // A `require.resolve` loads nothing (aws-lite resolves itself only to autoload plugins, off).
   const externalModules = [
     ...new Set(
-      (metaOutput?.imports ?? []).filter((entry) => entry.external).map((entry) => entry.path),
+      (metaOutput?.imports ?? [])
+        .filter((entry) => entry.external && entry.kind !== "require-resolve")
+        .map((entry) => entry.path),
     ),
   ].sort();
   return {

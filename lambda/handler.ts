@@ -1,14 +1,8 @@
-// The Lambda entry point. Clients are built once per container, configured by AWS_REGION and
-// AWS_ENDPOINT_URL(_SQS/_SSM) as the SDK reads them.
-import { SQSClient } from "@aws-sdk/client-sqs";
-import { SSMClient } from "@aws-sdk/client-ssm";
-import { DEFAULT_SQS_CLIENT_CONFIG } from "./queue";
-import { createHandler, type ReceiverHandler } from "./receiver";
-import { DEFAULT_SSM_CLIENT_CONFIG } from "./secrets";
+// The Lambda entry point: the receiver calling AWS through aws-lite (endpoints, region and
+// credentials from the environment). Nothing is built at import; clients on the first delivery.
+import { awsLiteCalls } from "./aws-lite";
+import { createReceiver, type ReceiverHandler } from "./receiver";
 
-export { createHandler, type ReceiverHandler, type ReceiverResult } from "./receiver";
+export type { ReceiverHandler, ReceiverResult } from "./receiver";
 
-const sqsClient = new SQSClient(DEFAULT_SQS_CLIENT_CONFIG);
-const ssmClient = new SSMClient(DEFAULT_SSM_CLIENT_CONFIG);
-
-export const handler: ReceiverHandler = createHandler({ sqsClient, ssmClient });
+export const handler: ReceiverHandler = createReceiver({ aws: awsLiteCalls });

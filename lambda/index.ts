@@ -1,6 +1,6 @@
 /**
- * What other parts use from lambda/. It must not import `handler.ts`, which builds the Lambda's AWS
- * clients: the Pulumi program imports this file.
+ * What other parts use from lambda/. It must not import `handler.ts`, the Lambda's entry point:
+ * the Pulumi program imports this file.
  */
 export { buildReceiverBundle, type ReceiverBundle } from "./bundle";
 export { Deadline } from "./deadline";
@@ -26,12 +26,13 @@ export {
 } from "./local-server";
 export type { RequestLogEntry } from "./log";
 export { buildSendMessageInput, MESSAGE_ATTRIBUTES } from "./queue";
-export { createHandler, ENV, type ReceiverOptions, type ReceiverResult } from "./receiver";
+export { createHandler, type ReceiverOptions } from "./create-handler";
+export { ENV, type ReceiverResult } from "./receiver";
+export { SsmSecretProvider } from "./aws-sdk";
 export {
   DEFAULT_MIN_FORCED_REFRESH_INTERVAL_SECONDS,
   DEFAULT_SECRET_TTL_SECONDS,
   parseSecretParameterValue,
-  SsmSecretProvider,
   StaticSecretProvider,
   type SecretProvider,
 } from "./secrets";

@@ -16,13 +16,8 @@ import { ConfigError } from "./errors";
 import type { RequestLogger } from "./log";
 import type { SecretProvider } from "./secrets";
 import { MESSAGE_ATTRIBUTES } from "./queue";
-import {
-  createHandler,
-  ENV,
-  secretSourceFromEnv,
-  type Environment,
-  type ReceiverHandler,
-} from "./receiver";
+import { createHandler } from "./create-handler";
+import { ENV, secretSourceFromEnv, type Environment, type ReceiverHandler } from "./receiver";
 
 export const DEFAULT_PORT = 3000;
 export const EMBEDDED_QUEUE_NAME = "polar-webhooks";

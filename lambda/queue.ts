@@ -1,10 +1,7 @@
-/** The SQS edge: one SendMessage per verified delivery, the body byte-for-byte. */
-import {
-  SendMessageCommand,
-  SQSClient,
-  type SendMessageCommandInput,
-  type SQSClientConfig,
-} from "@aws-sdk/client-sqs";
+/**
+ * The SQS edge: one SendMessage per verified delivery, the body byte-for-byte. Which client sends
+ * it (aws-lite in the Lambda, an SDK v3 client a caller brings) is the `sendMessage` given.
+ */
 import { Deadline } from "./deadline";
 import { EnqueueError } from "./errors";
 
@@ -21,15 +18,27 @@ export interface EnqueueRequest {
   readonly eventType: string;
 }
 
+/** SendMessage's request in SQS's own member names, which every client takes as is. */
+export interface SendMessageInput {
+  QueueUrl: string;
+  MessageBody: string;
+  MessageAttributes: Record<string, { DataType: "String"; StringValue: string }>;
+  MessageDeduplicationId?: string;
+  MessageGroupId?: string;
+}
+
+/** One SendMessage, stopped when `signal` aborts; resolves with SQS's answer. */
+export type SendMessage = (
+  input: SendMessageInput,
+  signal: AbortSignal,
+) => Promise<{ readonly MessageId?: string | undefined }>;
+
 export function isFifoQueueUrl(queueUrl: string): boolean {
   return queueUrl.endsWith(".fifo");
 }
 
-export function buildSendMessageInput(
-  queueUrl: string,
-  request: EnqueueRequest,
-): SendMessageCommandInput {
-  const input: SendMessageCommandInput = {
+export function buildSendMessageInput(queueUrl: string, request: EnqueueRequest): SendMessageInput {
+  const input: SendMessageInput = {
     QueueUrl: queueUrl,
     MessageBody: request.body,
     MessageAttributes: {
@@ -51,29 +60,18 @@ export function buildSendMessageInput(
   return input;
 }
 
-export const DEFAULT_SQS_CLIENT_CONFIG: SQSClientConfig = {
-  // The endpoint comes from AWS_REGION/AWS_ENDPOINT_URL(_SQS), not the queue URL's host, which for
-  // fauxqs (`sqs.us-east-1.localhost`) does not resolve. So the queue must be in the function's
-  // region (the component creates both).
-  useQueueUrlAsEndpoint: false,
-  maxAttempts: 3,
-  // throwOnRequestTimeout: see DEFAULT_SSM_CLIENT_CONFIG.
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_500, throwOnRequestTimeout: true },
-};
-
-export type SqsEnqueuerOptions = { queueUrl: string } & (
-  | { sqsClient: SQSClient; clientConfig?: never }
-  | { sqsClient?: never; clientConfig?: SQSClientConfig }
-);
+export interface SqsEnqueuerOptions {
+  readonly queueUrl: string;
+  readonly sendMessage: SendMessage;
+}
 
 export class SqsEnqueuer {
   readonly queueUrl: string;
-  private readonly client: SQSClient;
+  private readonly sendMessage: SendMessage;
 
   constructor(options: SqsEnqueuerOptions) {
     this.queueUrl = options.queueUrl;
-    this.client =
-      options.sqsClient ?? new SQSClient({ ...DEFAULT_SQS_CLIENT_CONFIG, ...options.clientConfig });
+    this.sendMessage = options.sendMessage;
   }
 
   /** Resolves only once SQS returned a MessageId. */
@@ -84,7 +82,7 @@ export class SqsEnqueuer {
     const input = buildSendMessageInput(this.queueUrl, request);
     const output = await deadline.run("SendMessage", async (abortSignal) => {
       try {
-        return await this.client.send(new SendMessageCommand(input), { abortSignal });
+        return await this.sendMessage(input, abortSignal);
       } catch (error) {
         throw new EnqueueError("SendMessage failed", { cause: error });
       }

@@ -2,10 +2,9 @@
  * API Gateway HTTP API event → verify → SQS → 202, never 2xx before SQS acknowledged. Cheapest
  * checks first: method (405), size (413), signature headers (403, before SSM, so unsigned noise
  * never reaches it), secrets (503), signature (403), envelope (400), enqueue (503). The AWS calls
- * share one deadline (503). Importing this module constructs nothing.
+ * share one deadline (503). Importing this module constructs nothing and imports no AWS library:
+ * the AWS calls are given (aws-lite in handler.ts, SDK v3 clients through create-handler.ts).
  */
-import type { SQSClient, SQSClientConfig } from "@aws-sdk/client-sqs";
-import type { SSMClient, SSMClientConfig } from "@aws-sdk/client-ssm";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { Deadline } from "./deadline";
 import {
@@ -20,8 +19,13 @@ import {
   type Outcome,
 } from "./errors";
 import { describeFailure, writeJsonLine, type RequestLogEntry, type RequestLogger } from "./log";
-import { SqsEnqueuer } from "./queue";
-import { SsmSecretProvider, StaticSecretProvider, type SecretProvider } from "./secrets";
+import { SqsEnqueuer, type SendMessage } from "./queue";
+import {
+  ParameterSecretProvider,
+  StaticSecretProvider,
+  type GetParameter,
+  type SecretProvider,
+} from "./secrets";
 import {
   decodeBody,
   MAX_BODY_BYTES,
@@ -85,7 +89,13 @@ export function secretSourceFromEnv(env: Environment): SecretSource {
   );
 }
 
-export type ReceiverOptions = {
+/** The receiver's AWS calls, each stopped when its signal aborts. */
+export interface ReceiverAws {
+  readonly sendMessage: SendMessage;
+  readonly getParameter: GetParameter;
+}
+
+export interface ReceiverBaseOptions {
   /** Read on the first invocation. */
   env?: Environment;
   /** Overrides QUEUE_URL. */
@@ -98,14 +108,12 @@ export type ReceiverOptions = {
   requestBudgetMs?: number;
   /** Epoch-milliseconds clock the previous secret's expiry is checked against (tests). */
   now?: () => number;
-} & (
-  | { sqsClient?: SQSClient; sqsClientConfig?: never }
-  | { sqsClient?: never; sqsClientConfig?: SQSClientConfig }
-) &
-  (
-    | { ssmClient?: SSMClient; ssmClientConfig?: never }
-    | { ssmClient?: never; ssmClientConfig?: SSMClientConfig }
-  );
+}
+
+export interface ReceiverCoreOptions extends ReceiverBaseOptions {
+  /** Makes the AWS calls, on the first request that needs them (a ConfigError is not cached then). */
+  aws: () => ReceiverAws;
+}
 
 interface Dependencies {
   readonly enqueuer: SqsEnqueuer;
@@ -129,8 +137,11 @@ type RequestFacts = Partial<
 
 const MAX_LOGGED_ID_LENGTH = 128;
 
-/** Clients and cache live as long as the returned function (a container). */
-export function createHandler(options: ReceiverOptions = {}): ReceiverHandler {
+/**
+ * The receiver making its AWS calls through `options.aws`. Clients and cache live as long as the
+ * returned function (a container).
+ */
+export function createReceiver(options: ReceiverCoreOptions): ReceiverHandler {
   const log = options.log ?? writeJsonLine;
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const requestBudgetMs = options.requestBudgetMs ?? DEFAULT_REQUEST_BUDGET_MS;
@@ -150,12 +161,11 @@ export function createHandler(options: ReceiverOptions = {}): ReceiverHandler {
     if (!queueUrl) {
       throw new ConfigError(`${ENV.QUEUE_URL} is required`);
     }
-    const enqueuer = options.sqsClient
-      ? new SqsEnqueuer({ queueUrl, sqsClient: options.sqsClient })
-      : new SqsEnqueuer({ queueUrl, clientConfig: options.sqsClientConfig });
+    const aws = options.aws();
     dependencies = {
-      enqueuer,
-      secrets: options.secretProvider ?? secretProviderFromEnv(env, options),
+      enqueuer: new SqsEnqueuer({ queueUrl, sendMessage: aws.sendMessage }),
+      secrets:
+        options.secretProvider ?? secretProviderOf(secretSourceFromEnv(env), aws.getParameter),
     };
     return dependencies;
   };
@@ -265,17 +275,10 @@ export function createHandler(options: ReceiverOptions = {}): ReceiverHandler {
   };
 }
 
-function secretProviderFromEnv(env: Environment, options: ReceiverOptions): SecretProvider {
-  const source = secretSourceFromEnv(env);
-  if (source.kind === "static") {
-    return new StaticSecretProvider(source.secret);
-  }
-  return options.ssmClient
-    ? new SsmSecretProvider({ parameterName: source.parameterName, ssmClient: options.ssmClient })
-    : new SsmSecretProvider({
-        parameterName: source.parameterName,
-        clientConfig: options.ssmClientConfig,
-      });
+function secretProviderOf(source: SecretSource, getParameter: GetParameter): SecretProvider {
+  return source.kind === "static"
+    ? new StaticSecretProvider(source.secret)
+    : new ParameterSecretProvider({ parameterName: source.parameterName, getParameter });
 }
 
 function jsonResponse(

@@ -5,8 +5,6 @@
  * within 60 s of the last attempt, also on a cold container that could not read at all: a forged
  * flood costs at most one GetParameter a minute, a rotation is picked up on one of Polar's retries.
  */
-import { GetParameterCommand, SSMClient, type SSMClientConfig } from "@aws-sdk/client-ssm";
-import * as z from "zod/mini";
 import { Deadline } from "./deadline";
 import { SecretUnavailableError } from "./errors";
 import { candidateKeys, type CandidateKey, type WebhookSecrets } from "./verify";
@@ -14,12 +12,12 @@ import { candidateKeys, type CandidateKey, type WebhookSecrets } from "./verify"
 export const DEFAULT_SECRET_TTL_SECONDS = 300;
 export const DEFAULT_MIN_FORCED_REFRESH_INTERVAL_SECONDS = 60;
 
-export const DEFAULT_SSM_CLIENT_CONFIG: SSMClientConfig = {
-  maxAttempts: 3,
-  // Without throwOnRequestTimeout, @smithy/node-http-handler only warns when requestTimeout passes
-  // and keeps waiting [measured: a silent endpoint held send() for over 60 s].
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },
-};
+/**
+ * One GetParameter (decrypted), stopped when `signal` aborts: the value, or undefined when the
+ * parameter has none. Which client reads it (aws-lite in the Lambda, an SDK v3 client a caller
+ * brings) is the function given.
+ */
+export type GetParameter = (name: string, signal: AbortSignal) => Promise<string | undefined>;
 
 export interface SecretProvider {
   /** Keys to verify with. Throws SecretUnavailableError (or DeadlineExceededError). */
@@ -45,29 +43,30 @@ export class StaticSecretProvider implements SecretProvider {
   }
 }
 
-export type SsmSecretProviderOptions = {
+export interface SecretCacheOptions {
   parameterName: string;
   ttlSeconds?: number;
   minForcedRefreshIntervalSeconds?: number;
   /** Milliseconds clock, for tests. */
   now?: () => number;
-} & (
-  | { ssmClient: SSMClient; clientConfig?: never }
-  | { ssmClient?: never; clientConfig?: SSMClientConfig }
-);
+}
 
-const SecretParameterValue = z.object({
-  current: z.string().check(z.minLength(1)),
-  previous: z.optional(z.nullable(z.string().check(z.minLength(1)))),
-  // Checked on its own below, for a message that names it.
-  previousExpiresAt: z.optional(z.unknown()),
-});
+export interface ParameterSecretProviderOptions extends SecretCacheOptions {
+  readonly getParameter: GetParameter;
+}
 
-const IsoInstant = z.iso.datetime({ offset: true });
+/**
+ * An RFC 3339 instant as zod's `iso.datetime({ offset: true })` accepts it: seconds required, any
+ * fraction, `Z` or an offset; the day checked against the calendar below. Plain checks rather than
+ * a schema library here and in parsePolarEvent: the Lambda's cold start loads only what it needs.
+ */
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
-export class SsmSecretProvider implements SecretProvider {
+/** The secrets of an SSM parameter, read with `getParameter` and cached as described above. */
+export class ParameterSecretProvider implements SecretProvider {
   private readonly parameterName: string;
-  private readonly client: SSMClient;
+  private readonly getParameter: GetParameter;
   private readonly ttlMs: number;
   private readonly minForcedIntervalMs: number;
   private readonly now: () => number;
@@ -75,10 +74,9 @@ export class SsmSecretProvider implements SecretProvider {
   private lastAttemptAt = Number.NEGATIVE_INFINITY;
   private inFlight: Promise<readonly CandidateKey[]> | undefined;
 
-  constructor(options: SsmSecretProviderOptions) {
+  constructor(options: ParameterSecretProviderOptions) {
     this.parameterName = options.parameterName;
-    this.client =
-      options.ssmClient ?? new SSMClient({ ...DEFAULT_SSM_CLIENT_CONFIG, ...options.clientConfig });
+    this.getParameter = options.getParameter;
     this.ttlMs = (options.ttlSeconds ?? DEFAULT_SECRET_TTL_SECONDS) * 1000;
     this.minForcedIntervalMs =
       (options.minForcedRefreshIntervalSeconds ?? DEFAULT_MIN_FORCED_REFRESH_INTERVAL_SECONDS) *
@@ -128,11 +126,7 @@ export class SsmSecretProvider implements SecretProvider {
     this.lastAttemptAt = this.now();
     let value: string | undefined;
     try {
-      const output = await this.client.send(
-        new GetParameterCommand({ Name: this.parameterName, WithDecryption: true }),
-        { abortSignal },
-      );
-      value = output.Parameter?.Value;
+      value = await this.getParameter(this.parameterName, abortSignal);
     } catch (error) {
       throw new SecretUnavailableError("Could not read the secret parameter", { cause: error });
     }
@@ -157,13 +151,14 @@ export function parseSecretParameterValue(value: string | undefined): WebhookSec
     // No cause: a SyntaxError message quotes the text.
     throw new SecretUnavailableError("Secret parameter is not JSON");
   }
-  const result = SecretParameterValue.safeParse(json);
-  if (!result.success) {
+  const { current, previous, previousExpiresAt } = (
+    typeof json === "object" && json !== null && !Array.isArray(json) ? json : {}
+  ) as { current?: unknown; previous?: unknown; previousExpiresAt?: unknown };
+  if (!nonEmptyString(current) || !(previous == null || nonEmptyString(previous))) {
     throw new SecretUnavailableError(
       'Secret parameter is not {"current", "previous", "previousExpiresAt"}',
     );
   }
-  const { current, previous, previousExpiresAt } = result.data;
   return {
     current,
     previous: previous ?? null,
@@ -171,12 +166,26 @@ export function parseSecretParameterValue(value: string | undefined): WebhookSec
   };
 }
 
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0;
+}
+
 function instantMs(value: unknown): number {
-  const millis = IsoInstant.safeParse(value).success ? Date.parse(value as string) : NaN;
+  const parts = typeof value === "string" ? ISO_INSTANT.exec(value) : null;
+  const millis =
+    parts && isCalendarDay(Number(parts[1]), Number(parts[2]), Number(parts[3]))
+      ? Date.parse(value as string)
+      : NaN;
   if (!Number.isFinite(millis)) {
     throw new SecretUnavailableError(
       "Secret parameter's previousExpiresAt is not an ISO 8601 instant (e.g. 2026-11-25T09:30:00.000Z)",
     );
   }
   return millis;
+}
+
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
 }

@@ -18,22 +18,12 @@ readonly GO_MIN_VERSION="1.25.0"
 locate_only=false
 [ "${1:-}" = "--locate-only" ] && locate_only=true
 
-cache_root="${POLAR_WEBHOOKS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polar-webhooks-as-code}"
-bin_dir="$cache_root/actionlint-v$ACTIONLINT_VERSION/bin"
-
-log() { printf '[setup-actionlint] %s\n' "$*" >&2; }
-fail() {
-  printf '[setup-actionlint] error: %s\n' "$1" >&2
-  shift
-  for line in "$@"; do printf '[setup-actionlint]   %s\n' "$line" >&2; done
-  exit 1
-}
-
-version_at_least() {
-  local a=${1#v} b=${2#v}
-  a=${a%%[-+]*}; b=${b%%[-+]*}
-  [ "$(printf '%s\n%s\n' "$b" "$a" | sort -V | head -n1)" = "$b" ]
-}
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+tool_tag=setup-actionlint
+# shellcheck source=scripts/lib/go-tools.sh
+. "$repo_root/scripts/lib/go-tools.sh"
+bin_dir="$(toolchain_cache_root)/actionlint-v$ACTIONLINT_VERSION/bin"
+cache_root=$(toolchain_cache_root)
 
 # `actionlint -version` prints the version on its first line (e.g. "v1.7.12" or "1.7.12").
 tool_version() { "$1" -version 2>/dev/null | head -n1 | tr -d '[:space:]'; }
@@ -64,16 +54,7 @@ if $locate_only; then
     "Fix: run 'npm run setup' (builds v$ACTIONLINT_VERSION once) or install actionlint >= $ACTIONLINT_VERSION on PATH."
 fi
 
-go_bin=$(command -v go 2>/dev/null || true)
-[ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ] && go_bin=/usr/local/go/bin/go
-if [ -z "$go_bin" ]; then
-  fail "cannot find or build actionlint." "${tried[@]}" "no Go toolchain (need Go >= $GO_MIN_VERSION) to build v$ACTIONLINT_VERSION" \
-    "Fix: install actionlint >= $ACTIONLINT_VERSION on PATH (https://github.com/rhysd/actionlint), or install Go >= $GO_MIN_VERSION."
-fi
-go_version=$("$go_bin" env GOVERSION 2>/dev/null || echo unknown)
-version_at_least "${go_version#go}" "$GO_MIN_VERSION" ||
-  fail "cannot build actionlint: $go_bin is $go_version, need >= go$GO_MIN_VERSION." "${tried[@]}" \
-    "Fix: install actionlint >= $ACTIONLINT_VERSION on PATH, or a newer Go."
+require_go "$GO_MIN_VERSION" "actionlint >= $ACTIONLINT_VERSION (https://github.com/rhysd/actionlint)" "${tried[@]}"
 
 # Built into a scratch directory and moved into place, so an interrupted build leaves no binary
 # that a later --locate-only would trust.

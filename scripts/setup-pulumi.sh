@@ -23,23 +23,11 @@ locate_only=false
 [ "${1:-}" = "--locate-only" ] && locate_only=true
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cache_root="${POLAR_WEBHOOKS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polar-webhooks-as-code}"
+tool_tag=setup-pulumi
+# shellcheck source=scripts/lib/go-tools.sh
+. "$repo_root/scripts/lib/go-tools.sh"
+cache_root=$(toolchain_cache_root)
 cli_dir="$cache_root/pulumi-v$PULUMI_VERSION/bin"
-
-log() { printf '[setup-pulumi] %s\n' "$*" >&2; }
-fail() {
-  printf '[setup-pulumi] error: %s\n' "$1" >&2
-  shift
-  for line in "$@"; do printf '[setup-pulumi]   %s\n' "$line" >&2; done
-  exit 1
-}
-
-# version_at_least A B: true when semver A >= B (plain X.Y.Z, an optional leading v and suffix ignored).
-version_at_least() {
-  local a=${1#v} b=${2#v}
-  a=${a%%[-+]*}; b=${b%%[-+]*}
-  [ "$(printf '%s\n%s\n' "$b" "$a" | sort -V | head -n1)" = "$b" ]
-}
 
 # Prints the first line of `pulumi version`, or nothing when the CLI fails: never exits (under set -e and
 # pipefail, a failing `pulumi version` inside $(…) would otherwise end this script silently with its code).
@@ -107,28 +95,11 @@ if $locate_only; then
 fi
 
 mkdir -p "$cache_root/pulumi-v$PULUMI_VERSION"
-# Two runs at once (npm test and CI steps, or two worktrees) would share the module dir and the
-# output file: the second waits for the first's build and then uses it.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$cache_root/pulumi-v$PULUMI_VERSION/build.lock"
-  if ! flock -n 9; then
-    log "another run is building v$PULUMI_VERSION; waiting for it"
-    flock 9
-  fi
-  if [ -x "$cli_dir/pulumi" ] && [ "$(cli_version "$cli_dir/pulumi")" = "v$PULUMI_VERSION" ]; then
-    use_cli "$cli_dir/pulumi"
-  fi
+take_build_lock "$cache_root/pulumi-v$PULUMI_VERSION/build.lock" "v$PULUMI_VERSION"
+if [ -x "$cli_dir/pulumi" ] && [ "$(cli_version "$cli_dir/pulumi")" = "v$PULUMI_VERSION" ]; then
+  use_cli "$cli_dir/pulumi"
 fi
-
-go_bin=$(command -v go 2>/dev/null || true)
-[ -z "$go_bin" ] && [ -x /usr/local/go/bin/go ] && go_bin=/usr/local/go/bin/go
-if [ -z "$go_bin" ]; then
-  fail "cannot find or build the Pulumi CLI." "${tried[@]}" "no Go toolchain (need Go >= 1.25.11) to build v$PULUMI_VERSION" \
-    "Fix: install Pulumi >= $MIN_VERSION on PATH (https://www.pulumi.com/docs/install/), or set PULUMI_CLI, or install Go >= 1.25.11."
-fi
-go_version=$("$go_bin" env GOVERSION 2>/dev/null || echo unknown)
-version_at_least "${go_version#go}" "1.25.11" || fail "cannot build the Pulumi CLI: $go_bin is $go_version, need >= go1.25.11." \
-  "${tried[@]}" "Fix: install Pulumi >= $MIN_VERSION on PATH, or a newer Go."
+require_go "1.25.11" "Pulumi >= $MIN_VERSION (https://www.pulumi.com/docs/install/, or set PULUMI_CLI)" "${tried[@]}"
 
 build_dir="$cache_root/pulumi-v$PULUMI_VERSION/module"
 mkdir -p "$build_dir" "$cli_dir"

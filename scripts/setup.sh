@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole set-up of a fresh machine: npm dependencies (including the Node 22 binary from the
-# `node` devDependency), a Pulumi CLI and actionlint (each found, or built once from the Go module
-# proxy).
+# `node` devDependency), a Pulumi CLI, Pulumi's Node.js language host (for plain `pulumi up`) and
+# actionlint (each found, or built once from the Go module proxy).
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo_root"
@@ -21,4 +21,5 @@ esac
 
 cli_dir=$(bash scripts/setup-pulumi.sh)
 log "Pulumi CLI: $cli_dir/pulumi ($(PULUMI_SKIP_UPDATE_CHECK=true "$cli_dir/pulumi" version))"
+log "Node.js language host: $(bash scripts/setup-language-host.sh)/pulumi-language-nodejs"
 log "actionlint: $(bash scripts/setup-actionlint.sh)/actionlint"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command with the project's toolchain: Node 22 from node_modules (the `node` devDependency),
-# the Pulumi CLI and actionlint located by scripts/setup-pulumi.sh and scripts/setup-actionlint.sh
+# the Pulumi CLI, its Node.js language host and actionlint located by scripts/setup-pulumi.sh,
+# scripts/setup-language-host.sh and scripts/setup-actionlint.sh
 # (never built here: that is `npm run setup`), and Pulumi's offline settings. npm already puts
 # node_modules/.bin first on PATH; this also works when called directly.
 set -euo pipefail
@@ -9,6 +10,18 @@ export PATH="$repo_root/node_modules/.bin:$PATH"
 
 if cli_dir=$(bash "$repo_root/scripts/setup-pulumi.sh" --locate-only 2>/dev/null); then
   export PATH="$cli_dir:$PATH"
+fi
+# Pulumi's Node.js language host, for plain `pulumi up/preview/refresh/destroy` of a TypeScript program
+# (an official CLI ships it next to `pulumi`; set-up builds it for a CLI built here).
+if host_dir=$(PULUMI_CLI_DIR=${cli_dir:-} bash "$repo_root/scripts/setup-language-host.sh" --locate-only 2>/dev/null); then
+  export PATH="$host_dir:$PATH"
+elif [ "${1:-}" = "pulumi" ]; then
+  case " ${*:2} " in
+    *" up "* | *" update "* | *" preview "* | *" watch "* | *" --run-program "*)
+      echo "error: 'pulumi ${2:-}' runs the program, which needs Pulumi's Node.js language host (pulumi-language-nodejs); none was found. Run 'npm run setup' (builds it once from the Go module proxy), or install the official Pulumi CLI, which ships it." >&2
+      exit 1
+      ;;
+  esac
 fi
 # actionlint for the workflow tests, located the same way (set-up builds it).
 if actionlint_dir=$(bash "$repo_root/scripts/setup-actionlint.sh" --locate-only 2>/dev/null); then

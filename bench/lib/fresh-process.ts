@@ -62,3 +62,10 @@ Promise.resolve(handler(event, context)).then((result) => {
   require("node:fs").writeSync(3, JSON.stringify({ result, startMs: t0, requireMs: t1 - t0, firstMs: t2 - t1, totalMs: t2 }) + "\\n");
 });
 `;
+
+/** `require` alone, for a piece of a bundle that has no handler to call. */
+export const REQUIRE_ONLY = `
+const t0 = performance.now();
+require(process.argv[2]);
+require("node:fs").writeSync(3, JSON.stringify({ requireMs: performance.now() - t0 }) + "\\n");
+`;

@@ -1,7 +1,8 @@
 /**
  * Consumer: the example consumer's bundle (lambda/consumer/example.ts, as the example stacks deploy
- * it), its cold start in a fresh Node 22 process, and warm records/s with idempotency in DynamoDB
- * (moto_server), beside the same with the in-memory store (the code's own cost).
+ * it), its cold start beside a minimal Powertools consumer (consumer-cold.ts), and warm records/s
+ * with idempotency in DynamoDB (moto_server), beside the same with the in-memory store (the code's
+ * own cost).
  */
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
@@ -10,15 +11,11 @@ import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { buildConsumerBundle, EXAMPLE_CONSUMER_ENTRY } from "../../lambda/index";
 import { sampleWebhookPayload } from "../../local/polar-emulator/index";
 import { createIdempotencyTable } from "../lib/aws-local";
-import { formatBytes, formatMs, formatRatio, formatRate } from "../lib/format";
-import {
-  lambdaEnvironment,
-  runFresh,
-  TIMED_FIRST_INVOCATION,
-  writeDriver,
-} from "../lib/fresh-process";
+import { formatRatio, formatRate } from "../lib/format";
+import { lambdaEnvironment, runFresh, writeDriver } from "../lib/fresh-process";
 import { progress, startMoto, temporaryDirectory } from "../lib/processes";
-import { exactRow, measuredRow, type SectionResult } from "../lib/report";
+import { measuredRow, type SectionResult } from "../lib/report";
+import { consumerColdStart } from "./consumer-cold";
 import { ratios, summarize } from "../lib/stats";
 import type { SectionOptions } from "./index";
 
@@ -94,7 +91,6 @@ export async function run(options: SectionOptions): Promise<SectionResult> {
   const bundleFile = path.join(directory, "index.js");
   fs.writeFileSync(bundleFile, bundle.code);
   await createIdempotencyTable(moto.endpoint, TABLE);
-  const cold = writeDriver(directory, "cold.js", TIMED_FIRST_INVOCATION);
   const warm = writeDriver(directory, "warm.js", THROUGHPUT);
   const stores = {
     dynamodb: { IDEMPOTENCY_TABLE: TABLE, AWS_ENDPOINT_URL: moto.endpoint },
@@ -105,20 +101,12 @@ export async function run(options: SectionOptions): Promise<SectionResult> {
     ...stores[store],
   });
 
-  const coldMs: number[] = [];
-  for (let i = 0; i < coldRuns; i += 1) {
-    progress(`consumer: cold start ${i + 1}/${coldRuns}`);
-    const first = runFresh<{ result: { batchItemFailures: unknown[] }; totalMs: number }>(
-      cold,
-      [bundleFile],
-      {
-        ...env("dynamodb"),
-        BENCH_EVENT: JSON.stringify(batches(1, 1)[0]),
-      },
-    );
-    if (first.result.batchItemFailures.length > 0) throw new Error("the first record failed");
-    coldMs.push(first.totalMs);
-  }
+  const cold = await consumerColdStart({
+    directory,
+    runs: coldRuns,
+    env: env("dynamodb"),
+    event: () => batches(1, 1)[0] as SQSEvent,
+  });
 
   const rates = { dynamodb: [] as number[], memory: [] as number[] };
   for (let i = 0; i < throughputRuns; i += 1) {
@@ -144,17 +132,7 @@ export async function run(options: SectionOptions): Promise<SectionResult> {
   return {
     section,
     rows: [
-      exactRow(
-        section,
-        "example consumer bundle size (AWS SDK inside)",
-        formatBytes(bundle.sizeBytes),
-      ),
-      measuredRow(
-        section,
-        "cold start: process start → first record done (DynamoDB idempotency)",
-        coldMs,
-        formatMs,
-      ),
+      ...cold.rows,
       measuredRow(
         section,
         "warm records/s, idempotency in DynamoDB (moto)",
@@ -167,8 +145,8 @@ export async function run(options: SectionOptions): Promise<SectionResult> {
       measuredRow(section, "warm records/s, idempotency in memory", rates.memory, perSecond),
     ],
     notes: [
-      `consumer: cold start = a fresh Node ${process.version} process with a Lambda's environment requiring the bundle and handling one record ` +
-        `(${coldRuns} runs); records/s = ${(batchCount - 1) * BATCH_SIZE} records in batches of ${BATCH_SIZE} handled one batch after another ` +
+      cold.note,
+      `consumer: records/s = ${(batchCount - 1) * BATCH_SIZE} records in batches of ${BATCH_SIZE} handled one batch after another ` +
         `by one warm process after a first batch (${throughputRuns} runs per store, alternating), each record a new webhook-id ` +
         "(order.paid, order.created, subscription.updated sample payloads): Powertools takes and completes a DynamoDB lock per record, on moto_server (Python: slower per call than DynamoDB).",
     ],

@@ -1,8 +1,10 @@
 /**
  * Receiver: warm latency at a steady 200 signed 2 KB deliveries per second over a real socket.
  * Ours is the shipped bundle (verify + enqueue to a local SQS server in another process); beside it
- * the reference receiver a team would write from Polar's docs (express + validateEvent, 202
- * without enqueueing). Both run in processes of their own, measured in alternating rounds.
+ * the same-work peer, the AWS quick-start way (a Lambda handler: validateEvent + an AWS SDK v3
+ * SendMessage, bench/variants/peer-receiver.ts) behind the same HTTP adapter and queue, and the
+ * reference receiver a team would write from Polar's docs (express + validateEvent, 202 without
+ * enqueueing). Each runs in a process of its own, measured in rotating rounds.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -17,6 +19,7 @@ import {
   LOCAL_AWS,
   onCleanup,
   progress,
+  REPO_ROOT,
   startServerProcess,
   temporaryDirectory,
   type ServerProcess,
@@ -30,7 +33,9 @@ const RATE_PER_SECOND = 200;
 const BODY_BYTES = 2048;
 const P99_TARGET_MS = 5;
 const OURS = "ours (bundle: verify + SQS SendMessage)";
+const SAME_WORK = "same-work peer (Lambda handler: validateEvent + SDK v3 SendMessage)";
 const REFERENCE = "reference (express + validateEvent, no enqueue)";
+const PEER_ENTRY = path.join(REPO_ROOT, "bench", "variants", "peer-receiver.ts");
 
 /** The handler's own latency of each request ours served in the current round. */
 const handlerLatencies: number[] = [];
@@ -59,24 +64,33 @@ interface Peer {
   accepted: number;
 }
 
-async function startPeers(secret: string): Promise<{ ours: Peer; reference: Peer; sqs: Sqs }> {
+async function startPeers(
+  secret: string,
+): Promise<{ ours: Peer; sameWork: Peer; reference: Peer; sqs: Sqs }> {
   const directory = temporaryDirectory("bench-receiver");
   const bundleFile = path.join(directory, "index.js");
-  fs.writeFileSync(bundleFile, (await buildReceiverBundle()).code);
+  const peerFile = path.join(directory, "peer.js");
+  const [bundle, peerBundle] = await Promise.all([
+    buildReceiverBundle(),
+    buildReceiverBundle({ entryPoint: PEER_ENTRY }),
+  ]);
+  fs.writeFileSync(bundleFile, bundle.code);
+  fs.writeFileSync(peerFile, peerBundle.code);
   const sqs = (await startServerProcess<Sqs>("sqs.ts", {})).ready;
-  const [oursServer, referenceServer] = await Promise.all([
-    startServerProcess<{ url: string }>(
-      "receiver-bundle.ts",
-      {
-        ...LOCAL_AWS,
-        BENCH_BUNDLE: bundleFile,
-        QUEUE_URL: sqs.queueUrl,
-        AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-        POLAR_WEBHOOK_SECRET: secret,
-        AWS_LAMBDA_FUNCTION_NAME: "polar-webhook-receiver",
-      },
-      { onStdoutLine: (line) => handlerLatencies.push(latencyOf(line)) },
-    ),
+  // Both Lambda handlers get the same environment: the queue, its endpoint, the secret.
+  const lambdaEnv = (file: string) => ({
+    ...LOCAL_AWS,
+    BENCH_BUNDLE: file,
+    QUEUE_URL: sqs.queueUrl,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    POLAR_WEBHOOK_SECRET: secret,
+    AWS_LAMBDA_FUNCTION_NAME: "polar-webhook-receiver",
+  });
+  const [oursServer, sameWorkServer, referenceServer] = await Promise.all([
+    startServerProcess<{ url: string }>("receiver-bundle.ts", lambdaEnv(bundleFile), {
+      onStdoutLine: (line) => handlerLatencies.push(latencyOf(line)),
+    }),
+    startServerProcess<{ url: string }>("receiver-bundle.ts", lambdaEnv(peerFile)),
     startServerProcess<{ url: string }>("receiver-reference.ts", {
       BENCH_WEBHOOK_SECRET: secret,
     }),
@@ -99,7 +113,12 @@ async function startPeers(secret: string): Promise<{ ours: Peer; reference: Peer
       accepted: 0,
     };
   };
-  return { ours: peer(OURS, oursServer), reference: peer(REFERENCE, referenceServer), sqs };
+  return {
+    ours: peer(OURS, oursServer),
+    sameWork: peer(SAME_WORK, sameWorkServer),
+    reference: peer(REFERENCE, referenceServer),
+    sqs,
+  };
 }
 
 interface Sqs {
@@ -144,18 +163,18 @@ export async function run(options: SectionOptions): Promise<SectionResult> {
   const rounds = options.quick ? 3 : 8;
   const seconds = options.quick ? 2 : 5;
   const count = RATE_PER_SECOND * seconds;
-  progress("receiver: building the bundle, starting the SQS server and both receivers");
-  const { ours, reference, sqs } = await startPeers(secret);
-  const peers = [ours, reference];
+  progress("receiver: building the bundles, starting the SQS server and the three receivers");
+  const { ours, sameWork, reference, sqs } = await startPeers(secret);
+  const peers = [ours, sameWork, reference];
   for (const peer of peers) await round(peer, secret, 1_000 + peers.indexOf(peer), RATE_PER_SECOND);
   let maxLag = 0;
   for (let i = 0; i < rounds; i += 1) {
-    // Alternating order, so drift on the shared machine hits both alike.
-    for (const peer of i % 2 === 0 ? peers : [...peers].reverse()) {
+    // Rotating order, so drift on the shared machine hits all alike.
+    for (const peer of [...peers.slice(i % peers.length), ...peers.slice(0, i % peers.length)]) {
       progress(`receiver: round ${i + 1}/${rounds}, ${peer.name}`);
       const cpuBefore = await peer.server.cpuMs();
       handlerLatencies.length = 0;
-      const result = await round(peer, secret, i * 2 + peers.indexOf(peer), count);
+      const result = await round(peer, secret, i * peers.length + peers.indexOf(peer), count);
       peer.cpuMs.push(((await peer.server.cpuMs()) - cpuBefore) / count);
       if (peer === ours) {
         // The log line is written just before the answer; the cpuMs round trip lets it arrive.
@@ -169,21 +188,21 @@ export async function run(options: SectionOptions): Promise<SectionResult> {
     }
   }
   const enqueued = await queueLength(sqs);
-  if (enqueued !== ours.accepted) {
-    throw new Error(`ours answered 202 ${ours.accepted} times but the queue holds ${enqueued}`);
+  if (enqueued !== ours.accepted + sameWork.accepted) {
+    throw new Error(
+      `ours and the same-work peer answered 202 ${ours.accepted} + ${sameWork.accepted} times but the queue holds ${enqueued}`,
+    );
   }
   const section = "receiver";
-  const p99Ratio = summarize(ratios(ours.p99, reference.p99)).median;
-  const p50Ratio = summarize(ratios(ours.p50, reference.p50)).median;
-  const cpuRatio = summarize(ratios(ours.cpuMs, reference.cpuMs)).median;
+  const vs = (of: (peer: Peer) => number[]) =>
+    `${formatRatio(summarize(ratios(of(ours), of(sameWork))).median)} same-work, ` +
+    `${formatRatio(summarize(ratios(of(ours), of(reference))).median)} reference`;
   return {
     section,
     rows: [
-      measuredRow(section, `${OURS}: p50`, ours.p50, formatMs, {
-        vs: `${formatRatio(p50Ratio)} reference`,
-      }),
+      measuredRow(section, `${OURS}: p50`, ours.p50, formatMs, { vs: vs((p) => p.p50) }),
       measuredRow(section, `${OURS}: p99`, ours.p99, formatMs, {
-        vs: `${formatRatio(p99Ratio)} reference`,
+        vs: vs((p) => p.p99),
         verdict: timeAtMost(summarize(ours.p99).median, P99_TARGET_MS),
       }),
       measuredRow(
@@ -198,18 +217,21 @@ export async function run(options: SectionOptions): Promise<SectionResult> {
         ours.handlerP99,
         formatMs,
       ),
+      measuredRow(section, `${SAME_WORK}: p50`, sameWork.p50, formatMs),
+      measuredRow(section, `${SAME_WORK}: p99`, sameWork.p99, formatMs),
       measuredRow(section, `${REFERENCE}: p50`, reference.p50, formatMs),
       measuredRow(section, `${REFERENCE}: p99`, reference.p99, formatMs),
       measuredRow(section, `${OURS}: CPU per delivery`, ours.cpuMs, formatMs, {
-        vs: `${formatRatio(cpuRatio)} reference`,
+        vs: vs((p) => p.cpuMs),
       }),
+      measuredRow(section, `${SAME_WORK}: CPU per delivery`, sameWork.cpuMs, formatMs),
       measuredRow(section, `${REFERENCE}: CPU per delivery`, reference.cpuMs, formatMs),
     ],
     notes: [
       `receiver: ${rounds} rounds × ${count} deliveries (${seconds} s at ${RATE_PER_SECOND}/s, open loop, keep-alive connections) per receiver, after a 1 s warm-up; ` +
         `p50/p99 per round, then the median over rounds. Each delivery is a fresh webhook-id signed with the current standard key, ${BODY_BYTES} B. ` +
-        `Ours: the shipped bundle behind npm run receiver's HTTP adapter, POLAR_WEBHOOK_SECRET, SendMessage to fauxqs (npm run dev's queue) in another process; ` +
-        `all ${ours.accepted.toLocaleString("en-US")} 202s were found in the queue. CPU per delivery: the receiver process's user + system time over a round / deliveries (SQS's own work not included). The generator ran at most ${formatMs(maxLag)} behind its schedule.`,
+        `Ours and the same-work peer: each a bundle behind npm run receiver's HTTP adapter (the API Gateway payload 2.0 event), POLAR_WEBHOOK_SECRET, SendMessage to fauxqs (npm run dev's queue) in another process; ` +
+        `all ${(ours.accepted + sameWork.accepted).toLocaleString("en-US")} of their 202s were found in the queue. CPU per delivery: the receiver process's user + system time over a round / deliveries (SQS's own work not included). The generator ran at most ${formatMs(maxLag)} behind its schedule.`,
     ],
   };
 }

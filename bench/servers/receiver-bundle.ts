@@ -1,7 +1,8 @@
 /**
- * Our receiver as it ships: the built bundle (BENCH_BUNDLE) `require`d like the Lambda runtime
- * does, behind the HTTP-to-API-Gateway adapter of `npm run receiver`. Its configuration is the
- * bundle's own environment (QUEUE_URL, AWS_ENDPOINT_URL_SQS, POLAR_WEBHOOK_SECRET).
+ * A receiver Lambda bundle (BENCH_BUNDLE: ours as it ships, or the same-work peer) `require`d like
+ * the Lambda runtime does, behind the HTTP-to-API-Gateway adapter of `npm run receiver`. Its
+ * configuration is the bundle's own environment (QUEUE_URL, AWS_ENDPOINT_URL_SQS,
+ * POLAR_WEBHOOK_SECRET).
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";

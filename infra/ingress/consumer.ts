@@ -80,7 +80,12 @@ export function consumerArgProblems(
       conflict.setting === "timeoutSeconds" ? queue.timeoutSeconds : settings[conflict.setting];
     problems.push(`${names[conflict.setting]} must be ${conflict.detail} (got ${got})`);
   }
-  if (typeof args.entry === "string") {
+  if (typeof args.entry === "function") {
+    problems.push(
+      "[consumer.entry] must be the path of your consumer's file (which exports handler = createPolarEventConsumer(…)), " +
+        "not the handler itself: the file is bundled into the consumer Lambda",
+    );
+  } else if (typeof args.entry === "string") {
     try {
       checkConsumerEntry({ entry: args.entry });
     } catch (error) {

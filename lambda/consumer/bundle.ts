@@ -14,7 +14,14 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { build, buildSync, type BuildFailure, type Plugin, type StdinOptions } from "esbuild";
+import {
+  build,
+  buildSync,
+  type BuildFailure,
+  type Metafile,
+  type Plugin,
+  type StdinOptions,
+} from "esbuild";
 import { ConsumerEntryError } from "./errors";
 
 export interface ConsumerBundleOptions {
@@ -81,6 +88,34 @@ const lambdaSourcesArePure: Plugin = {
   },
 };
 
+/** Packages that belong to the Pulumi program, never to a Lambda: bundled, they would make it megabytes. */
+const PROGRAM_ONLY = /^(@pulumi\/|esbuild$|polar-webhooks-as-code$)/;
+
+/** The user's consumer code: not a package, not this project's lambda/ (whose unused modules esbuild drops). */
+function isUserCode(file: string): boolean {
+  return !file.includes(NODE_MODULES) && !file.startsWith(LAMBDA_DIR + path.sep);
+}
+
+/** The same words from the bundler's plugin and from the synchronous pre-flight. */
+function programImportText(importer: string, imported: string): string {
+  return (
+    `${importer} imports ${JSON.stringify(imported)}, which belongs to the Pulumi program, not to a Lambda; ` +
+    'import createPolarEventConsumer from "polar-webhooks-as-code/consumer"'
+  );
+}
+
+/** Refuses an import of the Pulumi side with what to import instead, rather than bundling it silently. */
+const noProgramImports: Plugin = {
+  name: "no-program-imports",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: PROGRAM_ONLY }, (args) =>
+      isUserCode(args.importer)
+        ? { errors: [{ text: programImportText(args.importer, args.path) }] }
+        : undefined,
+    );
+  },
+};
+
 export async function buildConsumerBundle(options: ConsumerBundleOptions): Promise<ConsumerBundle> {
   const entry = existingEntry(options);
   let result;
@@ -96,7 +131,10 @@ export async function buildConsumerBundle(options: ConsumerBundleOptions): Promi
       // Paths in the metafile relative to the repository, not to where it is checked out.
       absWorkingDir: REPOSITORY_ROOT,
       legalComments: "eof",
-      plugins: [lambdaSourcesArePure],
+      // ES module builds first, as for the receiver: esbuild then drops what the consumer does not
+      // use (the CommonJS build of @aws-sdk/core carries a browser user-agent parser, bowser).
+      mainFields: ["module", "main"],
+      plugins: [noProgramImports, lambdaSourcesArePure],
       metafile: true,
       write: false,
       logLevel: "silent",
@@ -135,19 +173,32 @@ export async function buildConsumerBundle(options: ConsumerBundleOptions): Promi
  */
 export function checkConsumerEntry(options: Pick<ConsumerBundleOptions, "entry" | "cwd">): string {
   const entry = existingEntry(options);
+  const workingDir = path.dirname(entry);
+  let metafile: Metafile;
   try {
-    buildSync({
+    ({ metafile } = buildSync({
       stdin: handlerOf(entry),
       bundle: true,
       packages: "external",
       platform: "node",
       format: "cjs",
       target: "node22",
+      absWorkingDir: workingDir,
+      metafile: true,
       write: false,
       logLevel: "silent",
-    });
+    }));
   } catch (error) {
     throw entryError(entry, error);
+  }
+  // buildSync takes no plugins: the imports the bundler's noProgramImports refuses, from the metafile.
+  for (const [input, { imports }] of Object.entries(metafile.inputs)) {
+    const importer = path.resolve(workingDir, input);
+    const refused = imports.find((i) => i.external && PROGRAM_ONLY.test(i.path));
+    if (refused && isUserCode(importer)) {
+      const text = programImportText(importer, refused.path);
+      throw entryProblem(entry, `could not be bundled: ${text}`);
+    }
   }
   return entry;
 }
@@ -189,7 +240,12 @@ function entryError(entry: string, error: unknown): ConsumerEntryError {
   }
   const details = messages
     .slice(0, 3)
-    .map((m) => (m.location ? `${m.location.file}:${m.location.line}: ${m.text}` : m.text))
+    // Our plugin's text names the importing file itself, as the pre-flight does without a location.
+    .map((m) =>
+      m.location && m.pluginName !== noProgramImports.name
+        ? `${m.location.file}:${m.location.line}: ${m.text}`
+        : m.text,
+    )
     .join("; ");
   return entryProblem(entry, `could not be bundled: ${details || String(error)}`, error);
 }

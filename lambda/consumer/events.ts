@@ -5,10 +5,10 @@
  * Payload shapes follow the endpoint's `api_version`; these types are those of API version
  * 2026-10 (`@polar-sh/sdk/2026-10`), the version the endpoints in this project are created with.
  */
-import type { webhooks } from "@polar-sh/sdk/2026-10";
+import type { WebhookPayload } from "./polar-sdk";
 
 /** Every payload Polar sends (a union of 42 `{ type, timestamp, api_version, data }` shapes). */
-export type PolarWebhookPayload = webhooks.WebhookPayload;
+export type PolarWebhookPayload = WebhookPayload;
 
 /** `"order.paid" | "subscription.updated" | …` */
 export type PolarEventType = PolarWebhookPayload["type"];

@@ -1,13 +1,15 @@
 /**
- * What a consumer entry file imports (it stays small in the bundle: no esbuild, no receiver):
+ * The consumer's public surface, and the package's `polar-webhooks-as-code/consumer`: what a consumer entry file
+ * imports. No Pulumi, no esbuild, no receiver, so its bundle stays small.
  *
- *   import { createPolarEventConsumer, isRenewal } from "<repo>/lambda/consumer";
+ *   import { createPolarEventConsumer } from "polar-webhooks-as-code/consumer";
  *   export const handler = createPolarEventConsumer({
- *     handlers: { "order.paid": async (event, meta) => { … event.data is Polar's Order … } },
+ *     handlers: { "order.paid": async (event) => { … event.data is Polar's Order … } },
  *   });
- *
- * `lambda/index.ts` re-exports all of this, plus the build-time `buildConsumerBundle`.
  */
+// Powertools' declarations (and ours) name ErrorOptions, from ES2022's library: a program on Pulumi's template
+// tsconfig (target es2020) gets it through this reference.
+/// <reference lib="es2022.error" preserve="true" />
 export {
   checkHandlers,
   createPolarEventConsumer,

@@ -1,4 +1,4 @@
-// The CLI as users start it: the package's bin launcher and `npm run polar`, real processes, real
+// The CLI as users start it: its launcher and `npm run polar`, real processes, real
 // exit statuses, JSON on stdout only.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -20,7 +20,7 @@ afterAll(async () => {
   await polar?.close();
 });
 
-describe("polar-webhooks (bin)", () => {
+describe("polar-webhooks (cli/launcher.cjs)", () => {
   it("prints help with exit status 0, and 2 without a command or for an unknown one", async () => {
     const help = await spawnCli(["--help"]);
     const commandHelp = await spawnCli(["dlq", "redrive", "--help"]);

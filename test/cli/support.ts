@@ -88,7 +88,7 @@ export async function run(
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-/** The real CLI as a user starts it: `polar-webhooks …` (the package's bin launcher). */
+/** The real CLI as a user starts it from a shell: `node cli/launcher.cjs …`. */
 export function spawnCli(
   argv: readonly string[],
   env: Environment = {},

@@ -115,4 +115,33 @@ describe("Function: checkConsumerEntry", () => {
       expect(built).toMatchObject({ entry, reason: expect.stringMatching(detail) });
     }
   });
+
+  it("refuses, as the bundler does, a consumer that imports the Pulumi side instead of bundling it", async () => {
+    // Prepare: the package's main entry (the component) and Pulumi itself, imported into Lambda code by mistake.
+    const importsPackage = entryFile(
+      "imports-package.ts",
+      'import { PolarWebhookIngress } from "polar-webhooks-as-code";\n' +
+        "export const handler = async () => ({ batchItemFailures: [], kind: typeof PolarWebhookIngress });\n",
+    );
+    const importsPulumi = entryFile(
+      "imports-pulumi.ts",
+      'import * as pulumi from "@pulumi/pulumi";\n' +
+        "export const handler = async () => ({ batchItemFailures: [], stack: pulumi.getStack() });\n",
+    );
+    const fix = 'import createPolarEventConsumer from "polar-webhooks-as-code/consumer"';
+
+    for (const [entry, imported] of [
+      [importsPackage, "polar-webhooks-as-code"],
+      [importsPulumi, "@pulumi/pulumi"],
+    ] as const) {
+      // Act
+      const { checked, built } = await refusals(entry);
+      // Assess: the same words both ways, naming the file, the import and the fix.
+      const reason =
+        `could not be bundled: ${entry} imports "${imported}", which belongs to the Pulumi program, not to a ` +
+        `Lambda; ${fix}`;
+      expect(checked).toEqual({ message: `consumer entry ${entry} ${reason}`, entry, reason });
+      expect(built).toEqual(checked);
+    }
+  });
 });

@@ -14,7 +14,7 @@ import type { OutputMap } from "@pulumi/pulumi/automation";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readStackConfig } from "../../infra/config";
 import { secretParameterValue } from "../../infra/ingress";
-import { signingSecretsFor } from "../../infra/rotation";
+import { signingSecretsFor } from "../../infra/ingress";
 import {
   createHandler,
   SsmSecretProvider,

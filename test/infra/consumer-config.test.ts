@@ -10,12 +10,14 @@ import {
   StackConfigError,
   type ConfigChecks,
 } from "../../infra/config";
+import { programIsTypeChecked } from "../../infra/config/consumer-types";
 import { PolarWebhookIngress } from "../../infra/ingress";
 import { installMocks, readStackFile, REPO_ROOT, settle } from "./support";
 
 const BASE = { "polar-webhooks:events": '["order.paid"]' };
 const CONSUMER = "lambda/consumer/example.ts";
 const NO_HANDLER = "test/infra/fixtures/no-handler-consumer.ts";
+const TYPE_ERROR = "test/infra/fixtures/type-error-consumer.ts";
 const ENTRY_ALLOWED =
   "use the path of your consumer module relative to the project root (the folder of Pulumi.yaml), a file that " +
   'exports handler = createPolarEventConsumer({ … }), e.g. "lambda/consumer/example.ts", or leave it unset for no consumer';
@@ -192,6 +194,28 @@ describe("Function: consumerEntryProblem", () => {
     );
     expect(consumerEntryProblem(NO_HANDLER)).toBe(
       `${path.join(REPO_ROOT, NO_HANDLER)} ${NO_HANDLER_REASON}`,
+    );
+  });
+
+  it("type-checks the entry only when Pulumi's runner type-checks the program", () => {
+    expect(programIsTypeChecked({ PULUMI_NODEJS_TYPESCRIPT: "true" })).toBe(true);
+    expect(
+      programIsTypeChecked({
+        PULUMI_NODEJS_TYPESCRIPT: "true",
+        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+      }),
+    ).toBe(false);
+    // Automation API programs, mocks and plain JavaScript: nothing asked for a type check.
+    expect(programIsTypeChecked({})).toBe(false);
+  });
+
+  it("with type-checking, names the file, line and compiler error of a consumer that does not type-check", () => {
+    // The example type-checks; TYPE_ERROR bundles (esbuild strips types) but assigns a string to a number.
+    expect(consumerEntryProblem(CONSUMER, true)).toBeUndefined();
+    expect(consumerEntryProblem(TYPE_ERROR, false)).toBeUndefined();
+    expect(consumerEntryProblem(TYPE_ERROR, true)).toBe(
+      `${path.join(REPO_ROOT, TYPE_ERROR)} does not type-check: ` +
+        `${TYPE_ERROR}(9,13): error TS2322: Type 'string' is not assignable to type 'number'`,
     );
   });
 });

@@ -19,7 +19,7 @@ import {
 } from "./support";
 import { describeConsumerGraph } from "./consumer-graph";
 import { describeDashboard } from "./dashboard-graph";
-import { expectedUrns } from "./urns";
+import { endpointAlias, expectedUrns } from "./urns";
 
 const STACK = "dev";
 const PREFIX = "polar-webhooks-dev";
@@ -284,7 +284,7 @@ describe("Program: dev stack (Polar sandbox)", () => {
 
   it("points the Polar endpoint at the API URL + path with the configured events", () => {
     const endpoint = one(harness, ENDPOINT_TYPE);
-    expect(endpoint.name).toBe("webhook-endpoint");
+    expect(endpoint.name).toBe(`${PREFIX}-endpoint`);
     expect(endpoint.inputs).toMatchObject({
       url: WEBHOOK_URL,
       events: DEV_EVENTS,
@@ -308,7 +308,7 @@ describe("Program: dev stack (Polar sandbox)", () => {
     expect(isSecretWrapper(parameter.inputs.value)).toBe(true);
     const stored = JSON.parse((parameter.inputs.value as { value: string }).value);
     expect(stored).toEqual({
-      current: harness.secrets.get("webhook-endpoint"),
+      current: harness.secrets.get(`${PREFIX}-endpoint`),
       previous: null,
       previousExpiresAt: null,
     });
@@ -447,8 +447,12 @@ describe("Program: dev stack (Polar sandbox)", () => {
 
   it("keeps every resource's URN (type, name and parent), so existing stacks see no replacement", () => {
     expect(harness.urns()).toEqual(
-      expectedUrns(STACK, { alarmEmail: false, consumer: true, endpoints: ["webhook-endpoint"] }),
+      expectedUrns(STACK, { alarmEmail: false, consumer: true, endpoints: [] }),
     );
+    // The endpoint the program declared itself before the component made it: the same resource.
+    expect(harness.aliases.get(`${ENDPOINT_TYPE}::${PREFIX}-endpoint`)).toEqual([
+      endpointAlias(STACK),
+    ]);
   });
 });
 

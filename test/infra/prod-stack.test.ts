@@ -18,7 +18,7 @@ import {
 } from "./support";
 import { describeConsumerGraph } from "./consumer-graph";
 import { describeDashboard } from "./dashboard-graph";
-import { expectedUrns } from "./urns";
+import { endpointAlias, expectedUrns } from "./urns";
 
 const STACK = "prod";
 const PREFIX = "polar-webhooks-prod";
@@ -152,10 +152,10 @@ describe("Program: prod stack (Polar production)", () => {
   it("declares the main endpoint and the notification endpoint, whose URL stays a secret", () => {
     const endpoints = ofType(harness, ENDPOINT_TYPE);
     expect(endpoints.map((e) => e.name).sort()).toEqual([
-      "webhook-endpoint",
+      `${PREFIX}-endpoint`,
       "webhook-endpoint-discord-orders",
     ]);
-    const main = named(harness, ENDPOINT_TYPE, "webhook-endpoint");
+    const main = named(harness, ENDPOINT_TYPE, `${PREFIX}-endpoint`);
     const discord = named(harness, ENDPOINT_TYPE, "webhook-endpoint-discord-orders");
     expect(main.inputs).toMatchObject({
       url: `${API_ENDPOINT}/polar/webhooks`,
@@ -172,7 +172,7 @@ describe("Program: prod stack (Polar production)", () => {
     const parameter = one(harness, "aws:ssm/parameter:Parameter");
     expect(isSecretWrapper(parameter.inputs.value)).toBe(true);
     expect(JSON.parse((parameter.inputs.value as { value: string }).value)).toEqual({
-      current: harness.secrets.get("webhook-endpoint"),
+      current: harness.secrets.get(`${PREFIX}-endpoint`),
       previous: null,
       previousExpiresAt: null,
     });
@@ -212,9 +212,12 @@ describe("Program: prod stack (Polar production)", () => {
       expectedUrns(STACK, {
         alarmEmail: true,
         consumer: true,
-        endpoints: ["webhook-endpoint", "webhook-endpoint-discord-orders"],
+        endpoints: ["webhook-endpoint-discord-orders"],
       }),
     );
+    expect(harness.aliases.get(`${ENDPOINT_TYPE}::${PREFIX}-endpoint`)).toEqual([
+      endpointAlias(STACK),
+    ]);
   });
 });
 

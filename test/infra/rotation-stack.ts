@@ -28,6 +28,7 @@ export interface RotationCase {
 export function describeRotation(rotation: RotationCase): void {
   let harness: Harness;
   let program: typeof import("../../infra/index");
+  const endpointName = `polar-webhooks-${rotation.stack}-endpoint`;
 
   beforeAll(async () => {
     harness = await installMocks(
@@ -45,7 +46,7 @@ export function describeRotation(rotation: RotationCase): void {
   });
 
   it("passes the marker to the endpoint and exports when the rotation took effect", async () => {
-    expect(named(harness, ENDPOINT_TYPE, "webhook-endpoint").inputs.secretRotation).toBe("2026-11");
+    expect(named(harness, ENDPOINT_TYPE, endpointName).inputs.secretRotation).toBe("2026-11");
     expect(await valueOf(program.secretRotatedAt)).toBe(MOCK_ROTATED_AT);
   });
 
@@ -55,11 +56,9 @@ export function describeRotation(rotation: RotationCase): void {
     expect(isSecretWrapper(parameter.inputs.value)).toBe(true);
     const stored = JSON.parse((parameter.inputs.value as { value: string }).value);
     expect(stored).toEqual({
-      current: harness.secrets.get("webhook-endpoint"),
+      current: harness.secrets.get(endpointName),
       previous:
-        rotation.previousExpiresAt === null
-          ? null
-          : harness.previousSecrets.get("webhook-endpoint"),
+        rotation.previousExpiresAt === null ? null : harness.previousSecrets.get(endpointName),
       previousExpiresAt: rotation.previousExpiresAt,
     });
     expect(stored.current).toMatch(/^whsec_/);

@@ -2,7 +2,7 @@
 // period) and secretParameterValue (its JSON), read back by the receiver's own parser.
 import { describe, expect, it } from "vitest";
 import { secretParameterValue } from "../../infra/ingress";
-import { signingSecretsFor } from "../../infra/rotation";
+import { signingSecretsFor } from "../../infra/ingress";
 import { parseSecretParameterValue } from "../../lambda/index";
 
 const CURRENT = "whsec_Y3VycmVudC1zZWNyZXQtMzItYnl0ZXMtbG9uZy1rZXk=";

@@ -54,6 +54,14 @@ export interface Harness {
   readonly previousSecrets: Map<string, string>;
   /** The URN of every registered resource, sorted (what decides replacements in an existing stack). */
   urns(): string[];
+  /** The alias URNs a resource was registered with, by `type::name`. */
+  readonly aliases: Map<string, string[]>;
+}
+
+interface AliasedRequest {
+  getType(): string;
+  getName(): string;
+  getAliasesList(): { getUrn(): string }[];
 }
 
 /** Ids and outputs as AWS and Polar would return them, so every Output in the program resolves to a real-looking value. */
@@ -169,6 +177,7 @@ export async function installMocks(
     secrets: new Map(),
     previousSecrets: new Map(),
     urns: () => [...(monitor?.getRegisteredResources().keys() ?? [])].sort(),
+    aliases: new Map(),
   };
   await pulumi.runtime.setMocks(
     {
@@ -196,6 +205,16 @@ export async function installMocks(
   );
   // The MockMonitor computes each URN from the type, the name and the parent, as the engine does.
   monitor = pulumi.runtime.getMonitor() as unknown as typeof monitor;
+  // It ignores aliases (they only matter to an existing stack): recorded here, as the engine would get them.
+  const mock = monitor as unknown as {
+    registerResource(req: AliasedRequest, done: unknown): unknown;
+  };
+  const register = mock.registerResource.bind(mock);
+  mock.registerResource = (req, done) => {
+    const urns = req.getAliasesList().map((alias) => alias.getUrn());
+    if (urns.length > 0) harness.aliases.set(`${req.getType()}::${req.getName()}`, urns);
+    return register(req, done);
+  };
   return harness;
 }
 

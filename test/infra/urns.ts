@@ -39,6 +39,11 @@ const THROTTLING_CHILDREN: readonly (readonly [string, string])[] = [
   ["aws:cloudwatch/logMetricFilter:LogMetricFilter", "throttled"],
   ["aws:cloudwatch/metricAlarm:MetricAlarm", "api-throttled"],
 ];
+// The stack's Polar endpoint: declared by the program itself until the component made it (`endpoint`), since
+// then a child, aliased to its earlier URN (ENDPOINT_ALIAS), so existing stacks keep the endpoint and its secret.
+const ENDPOINT_CHILDREN: readonly (readonly [string, string])[] = [
+  ["pulumi-nodejs:dynamic/polar:WebhookEndpoint", "endpoint"],
+];
 const CONSUMER_CHILDREN: readonly (readonly [string, string])[] = [
   ["aws:cloudwatch/logGroup:LogGroup", "consumer-logs"],
   ["aws:cloudwatch/logMetricFilter:LogMetricFilter", "consumer-failed-records"],
@@ -64,6 +69,7 @@ export function expectedUrns(
     ...(options.alarmEmail ? ALARM_EMAIL_CHILDREN : []),
     ...DASHBOARD_CHILDREN,
     ...THROTTLING_CHILDREN,
+    ...ENDPOINT_CHILDREN,
     ...(options.consumer ? CONSUMER_CHILDREN : []),
   ];
   return [
@@ -71,4 +77,9 @@ export function expectedUrns(
     ...children.map(([type, suffix]) => `${prefix}${COMPONENT}$${type}::${name}-${suffix}`),
     ...options.endpoints.map((e) => `${prefix}pulumi-nodejs:dynamic/polar:WebhookEndpoint::${e}`),
   ].sort();
+}
+
+/** The URN the stack's endpoint had when the program declared it: the component's endpoint keeps it as an alias. */
+export function endpointAlias(stack: string): string {
+  return `urn:pulumi:${stack}::polar-webhooks::pulumi-nodejs:dynamic/polar:WebhookEndpoint::webhook-endpoint`;
 }

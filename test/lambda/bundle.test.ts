@@ -58,11 +58,12 @@ function byWebhookId(messages: Message[]): Map<string | undefined, Message> {
 }
 
 describe("Artifact: receiver bundle", () => {
-  it("is one CommonJS file that requires only Node built-ins (the AWS SDK is inside)", () => {
+  it("is one CommonJS file that requires only Node built-ins (its AWS client, aws-lite, is inside)", () => {
     const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
     expect(bundle.externalModules).toContain("node:crypto");
     expect(bundle.externalModules.filter((name) => !builtins.has(name))).toEqual([]);
-    expect(bundle.inputs.some((input) => input.path.includes("@aws-sdk/client-sqs"))).toBe(true);
+    expect(bundle.inputs.some((input) => input.path.includes("@aws-lite/client"))).toBe(true);
+    expect(bundle.inputs.some((input) => input.path.includes("@aws-sdk/"))).toBe(false);
     expect(bundle.inputs.some((input) => /fauxqs|esbuild|vitest/.test(input.path))).toBe(false);
     expect([bundle.fileName, bundle.handler, bundle.runtime]).toEqual([
       "index.js",

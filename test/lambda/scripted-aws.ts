@@ -15,6 +15,11 @@ export interface ScriptedRequest {
   /** The SDK's `amz-sdk-invocation-id`: the same for every retry of one `send`. */
   readonly invocationId: string;
   readonly input: Record<string, unknown>;
+  /** The request as sent (header names lower-cased), for checking its signature. */
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
 }
 
 export interface ScriptedAws {
@@ -44,13 +49,17 @@ export async function startScriptedAws(
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const target = String(req.headers["x-amz-target"] ?? "");
+      const body = Buffer.concat(chunks).toString("utf8");
       const request: ScriptedRequest = {
         operation: target.slice(target.indexOf(".") + 1),
         invocationId: String(req.headers["amz-sdk-invocation-id"] ?? ""),
-        input: JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<
-          string,
-          unknown
-        >,
+        input: JSON.parse(body || "{}") as Record<string, unknown>,
+        method: req.method ?? "",
+        path: req.url ?? "",
+        headers: Object.fromEntries(
+          Object.entries(req.headers).map(([name, value]) => [name, String(value)]),
+        ),
+        body,
       };
       requests.push(request);
       const scripted = answer(request);

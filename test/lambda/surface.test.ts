@@ -1,6 +1,7 @@
 /**
  * lambda/index.ts is what the Pulumi program imports (through infra/ingress.ts): loading it must
- * not build the Lambda's SQS/SSM clients, which only the bundle's entry point (handler.ts) does.
+ * not build any SQS/SSM client. The bundle's entry point (handler.ts) builds none either: it calls
+ * AWS through aws-lite, on the first delivery.
  */
 import * as path from "node:path";
 import { build } from "esbuild";
@@ -69,9 +70,30 @@ describe("Module: lambda/index.ts", () => {
 });
 
 describe("Module: lambda/handler.ts (the bundle's entry point)", () => {
-  it("builds exactly one client of each kind at import, so the checks above can see one", async () => {
+  it("builds no AWS SDK client at import (aws-lite calls AWS, on the first delivery)", async () => {
     const entry = await import("../../lambda/handler.js");
-    expect(constructed.sort()).toEqual(["SQSClient", "SSMClient"]);
+    expect(constructed).toEqual([]);
     expect(typeof entry.handler).toBe("function");
+  });
+});
+
+describe("Function: createHandler with SDK client configs", () => {
+  it("builds exactly one client of each kind, through the modules mocked here, so the checks above can see one", async () => {
+    const lambda = await import("../../lambda/index.js");
+    const handler = lambda.createHandler({
+      queueUrl: "http://127.0.0.1:9/000000000000/q",
+      env: { WEBHOOK_SECRET_PARAMETER: "/p" },
+      sqsClientConfig: { region: "us-east-1" },
+      ssmClientConfig: { region: "us-east-1" },
+      requestBudgetMs: 1,
+      log: () => undefined,
+    });
+    expect(constructed).toEqual([]);
+    await handler({
+      requestContext: { http: { method: "POST" } },
+      headers: { "webhook-id": "msg_1", "webhook-timestamp": "1", "webhook-signature": "v1,x" },
+      body: "{}",
+    } as unknown as Parameters<typeof handler>[0]);
+    expect(constructed.sort()).toEqual(["SQSClient", "SSMClient"]);
   });
 });

@@ -4,7 +4,7 @@
  * always give the same SSM value, so a preview after the grace period shows no change; the receiver
  * compares `previousExpiresAt` with its own clock on every request).
  */
-import type { SigningSecrets } from "./ingress";
+import type { SigningSecrets } from "./secret";
 
 /** The WebhookEndpoint outputs a rotation is read from. */
 export interface RotatedEndpoint {

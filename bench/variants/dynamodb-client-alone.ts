@@ -1,0 +1,4 @@
+// One piece of the consumer's INIT, loaded alone: the AWS SDK v3 DynamoDB client's modules.
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+
+export const handler = () => DynamoDBClient;

@@ -1,0 +1,155 @@
+// The examples as users get them: this repository packed by `npm pack` (its prepack build included), and each
+// example copied to a temporary folder that installs that tarball with npm. The tarball is built once per version of
+// its sources and kept in the toolchain cache; test files that need it at the same time wait for one build.
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import {
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { localCacheDirectory } from "../../local/dev";
+
+export const REPO_ROOT = resolve(__dirname, "../..");
+export const PACKAGE_NAME = "polar-webhooks-as-code";
+
+/** What the tarball is built from: a change here builds a new one. */
+const PACKAGE_INPUTS = [
+  "infra",
+  "providers",
+  "lambda",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "scripts/build-package.sh",
+];
+const LOCK_STALE_MS = 10 * 60_000;
+
+export interface CommandResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+/** Runs a command; resolves with its exit code and its stdout then stderr, whatever the code. */
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<CommandResult> {
+  return new Promise((done) => {
+    execFile(
+      command,
+      args,
+      {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        timeout: options.timeoutMs ?? 300_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        done({ code, output: `${stdout}${stderr}` });
+      },
+    );
+  });
+}
+
+async function filesUnder(path: string): Promise<string[]> {
+  if (!(await stat(path)).isDirectory()) return [path];
+  const entries = await readdir(path, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+async function inputsHash(): Promise<string> {
+  const hash = createHash("sha256");
+  for (const input of PACKAGE_INPUTS) {
+    for (const file of (await filesUnder(join(REPO_ROOT, input))).sort()) {
+      hash
+        .update(relative(REPO_ROOT, file))
+        .update("\0")
+        .update(await readFile(file));
+    }
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Waits for the lock directory, taking over one left by a run that died. */
+async function withLock<T>(lock: string, work: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const age = Date.now() - (await stat(lock).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
+      if (age > LOCK_STALE_MS) await rm(lock, { recursive: true, force: true });
+      else await new Promise((wait) => setTimeout(wait, 250));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/** The packed tarball of the current sources (`npm pack`, which builds dist/ first). */
+export async function packedTarball(): Promise<string> {
+  const directory = join(localCacheDirectory(), "package", await inputsHash());
+  const { version } = JSON.parse(await readFile(join(REPO_ROOT, "package.json"), "utf8")) as {
+    version: string;
+  };
+  const tarball = join(directory, `${PACKAGE_NAME}-${version}.tgz`);
+  if (existsSync(tarball)) return tarball;
+  await mkdir(directory, { recursive: true });
+  return withLock(join(directory, "..", "pack.lock"), async () => {
+    if (existsSync(tarball)) return tarball;
+    const staging = await mkdtemp(join(directory, "staging-"));
+    const pack = await run("npm", ["pack", "--pack-destination", staging, "--loglevel=error"], {
+      cwd: REPO_ROOT,
+    });
+    if (pack.code !== 0) throw new Error(`npm pack failed (${pack.code}):\n${pack.output}`);
+    await rename(join(staging, `${PACKAGE_NAME}-${version}.tgz`), tarball);
+    await rm(staging, { recursive: true, force: true });
+    return tarball;
+  });
+}
+
+export interface InstalledExample {
+  /** The temporary copy, with node_modules installed from the tarball and the registry's cache. */
+  readonly directory: string;
+  /** `node_modules/.bin` first on PATH, for the example's own tsc. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** `examples/<name>` copied into a temporary folder, its dependency on the package pointed at `tarball`. */
+export async function installExample(name: string, tarball: string): Promise<InstalledExample> {
+  const directory = join(await mkdtemp(join(tmpdir(), `example-${name}-`)), name);
+  await cp(join(REPO_ROOT, "examples", name), directory, { recursive: true });
+  const manifestFile = join(directory, "package.json");
+  const manifest = JSON.parse(await readFile(manifestFile, "utf8")) as {
+    dependencies: Record<string, string>;
+  };
+  manifest.dependencies[PACKAGE_NAME] = `file:${tarball}`;
+  await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
+  const install = await run(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+    { cwd: directory },
+  );
+  if (install.code !== 0) {
+    throw new Error(`npm install in a copy of examples/${name} failed:\n${install.output}`);
+  }
+  const bin = join(directory, "node_modules", ".bin");
+  return { directory, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` } };
+}
