@@ -15,6 +15,10 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export interface CliIo {
   readonly stdout: Output;
   readonly stderr: Output;
+  /** Whether a person can answer a question here (see confirm.ts). */
+  readonly stdin?: { readonly isTTY?: boolean };
+  /** Asks on the terminal and resolves to the line typed; only called when stdin is a TTY. */
+  ask?(question: string): Promise<string>;
   readonly env: Environment;
   /** Milliseconds since the epoch. */
   now(): number;
@@ -25,6 +29,16 @@ export function processIo(): CliIo {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
+    stdin: process.stdin,
+    ask: async (question) => {
+      const { createInterface } = await import("node:readline/promises");
+      const terminal = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await terminal.question(question);
+      } finally {
+        terminal.close();
+      }
+    },
     env: process.env,
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -19,6 +19,8 @@ import type { StackHandle } from "./stack";
 export interface PolarAccess {
   readonly polar: PacedPolar;
   readonly server: PolarServer;
+  /** The stack given, if any. */
+  readonly stack: StackHandle | undefined;
   /** The stack's `endpointId` output, when a stack was given. */
   readonly stackEndpointId: string | undefined;
 }
@@ -68,6 +70,7 @@ export async function polarAccess(options: PolarAccessOptions): Promise<PolarAcc
   return {
     polar: new PacedPolar(client, new Pacer({ perMinute }), io, options.onWait),
     server,
+    stack,
     stackEndpointId,
   };
 }
@@ -94,6 +97,22 @@ function missingTokenMessage(stack: StackHandle | undefined): string {
     return `Polar access token is missing: the local stack has no polar:accessToken; restart \`npm run dev\` (it sets the emulator's token) or set POLAR_ACCESS_TOKEN.`;
   }
   return `Polar access token is missing: stack ${stack.description} has no polar:accessToken and POLAR_ACCESS_TOKEN is not set. Run \`pulumi config set --secret polar:accessToken <token> -s ${stack.name}\` or set POLAR_ACCESS_TOKEN (${TOKEN_KIND}).`;
+}
+
+/**
+ * The endpoints a command that sends may touch: `--endpoint`, else the stack's endpointId output.
+ * Never none: input checking requires one of the two, and a stack without the output is refused.
+ */
+export function scopedEndpointIds(
+  input: { readonly endpointIds: readonly string[] },
+  access: PolarAccess,
+): string[] {
+  if (input.endpointIds.length > 0) return [...input.endpointIds];
+  if (access.stackEndpointId) return [access.stackEndpointId];
+  throw new CliError(
+    `Stack ${access.stack?.description ?? "(none)"} has no endpointId output, so it names no endpoint: give --endpoint <id> (npm run polar -- endpoints lists them), or deploy the stack first.`,
+    EXIT.USAGE,
+  );
 }
 
 /** `--rate`: requests per minute. */

@@ -56,6 +56,11 @@ export class PacedPolar {
     }
   }
 
+  /** Turns a disabled endpoint back on (`PATCH {"enabled": true}`). */
+  enableEndpoint(id: string): Promise<PolarWebhookEndpoint> {
+    return this.call("write", () => this.client.updateWebhookEndpoint(id, { enabled: true }));
+  }
+
   redeliver(eventId: string): Promise<void> {
     return this.call("write", () => this.client.redeliverWebhookEvent(eventId));
   }

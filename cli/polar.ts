@@ -13,6 +13,7 @@ import { helpText, parseCommandArgs, type CommandSpec } from "./args";
 import { deliveriesCommand } from "./commands/deliveries";
 import { endpointsCommand } from "./commands/endpoints";
 import { dlqPeekCommand, queuePeekCommand } from "./commands/queue";
+import { recoverCommand } from "./commands/recover";
 import { redeliverCommand } from "./commands/redeliver";
 import { dlqRedriveCommand } from "./commands/redrive";
 import { triggerCommand } from "./commands/trigger";
@@ -27,6 +28,7 @@ export const COMMANDS = [
   endpointsCommand,
   deliveriesCommand,
   redeliverCommand,
+  recoverCommand,
   triggerCommand,
   queuePeekCommand,
   dlqPeekCommand,

@@ -29,6 +29,8 @@ export interface SkippedEvent extends PlannedEvent {
 export interface RedeliveryPlan {
   readonly send: readonly PlannedEvent[];
   readonly skipped: readonly SkippedEvent[];
+  /** Ids named that have no delivery to the endpoint in scope: not sent. */
+  readonly unknown: readonly string[];
 }
 
 /** Each id once, in the order given. */
@@ -62,12 +64,13 @@ export function planFailed(deliveries: readonly WebhookDelivery[]): RedeliveryPl
     if (reason) skipped.push({ id: event.id, type: event.type, reason });
     else send.push({ id: event.id, type: event.type });
   }
-  return { send, skipped };
+  return { send, skipped, unknown: [] };
 }
 
 /**
  * `redeliver <id>…`: what the user named is sent whatever its outcome so far, except an archived
- * event. `found` holds the event of each id Polar lists a delivery for.
+ * event, and an id with no delivery to the endpoint in scope (it may be another endpoint's).
+ * `found` holds the event of each id Polar lists a delivery for.
  */
 export function planExplicit(
   ids: readonly string[],
@@ -75,10 +78,12 @@ export function planExplicit(
 ): RedeliveryPlan {
   const send: PlannedEvent[] = [];
   const skipped: SkippedEvent[] = [];
+  const unknown: string[] = [];
   for (const id of ids) {
     const event = found.get(id);
-    if (event?.is_archived) skipped.push({ id, type: event.type, reason: "archived" });
-    else send.push({ id, type: event?.type ?? null });
+    if (event === undefined) unknown.push(id);
+    else if (event.is_archived) skipped.push({ id, type: event.type, reason: "archived" });
+    else send.push({ id, type: event.type });
   }
-  return { send, skipped };
+  return { send, skipped, unknown };
 }

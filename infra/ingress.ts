@@ -130,11 +130,15 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
   public readonly stage: aws.apigatewayv2.Stage;
   public readonly invokePermission: aws.lambda.Permission;
   public readonly forbiddenMetricFilter: aws.cloudwatch.LogMetricFilter;
+  /** Counts the stage's throttling answers (429) from the access log. */
+  public readonly throttledMetricFilter: aws.cloudwatch.LogMetricFilter;
   public readonly alarms: {
     readonly deadLetterQueue: aws.cloudwatch.MetricAlarm;
     readonly lambdaErrors: aws.cloudwatch.MetricAlarm;
     readonly api5xx: aws.cloudwatch.MetricAlarm;
     readonly forbidden: aws.cloudwatch.MetricAlarm;
+    /** API Gateway answered 429 (stage throttling): Polar counts each as a failed attempt. */
+    readonly throttled: aws.cloudwatch.MetricAlarm;
   };
   public readonly alarmTopic?: aws.sns.Topic;
   public readonly alarmSubscription?: aws.sns.TopicSubscription;
@@ -242,6 +246,7 @@ export class PolarWebhookIngress extends pulumi.ComponentResource {
     this.alarmTopic = alarms.topic;
     this.alarmSubscription = alarms.subscription;
     this.forbiddenMetricFilter = alarms.forbiddenMetricFilter;
+    this.throttledMetricFilter = alarms.throttledMetricFilter;
     this.alarms = alarms.alarms;
 
     if (args.consumer) {

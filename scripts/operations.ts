@@ -2,7 +2,8 @@
 // Stack: scripts/stack.ts opens the real one (the program in infra/), the engine tests an inline
 // program of WebhookEndpoints, so both run exactly these options.
 import type { Stack } from "@pulumi/pulumi/automation";
-import { checkDrift, driftExitCode, formatDriftReport } from "./drift";
+import { readOnlyRefusal, readOnlyRun } from "../providers/polar";
+import { cannotCheck, checkDrift, driftExitCode, formatDriftReport } from "./drift";
 
 export const OPERATIONS = ["up", "preview", "refresh", "destroy", "drift", "outputs"] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -19,6 +20,8 @@ export interface OperationIo {
    * can no longer read (see the README's upgrade runbook).
    */
   readonly refresh?: boolean;
+  /** The environment the run reads POLAR_READ_ONLY from (default: this process's). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Runs one operation; resolves to the exit code (engine failures reject, except for drift). */
@@ -29,6 +32,18 @@ export async function runOperation(
 ): Promise<number> {
   const { onOutput } = io;
   const refresh = io.refresh ?? true;
+  if (operation === "preview" || operation === "drift") {
+    const refusal = await readOnlyConfigRefusal(stack, io.env ?? process.env);
+    if (refusal !== undefined) {
+      const report = cannotCheck(stack.name, refusal);
+      if (operation === "drift") {
+        io.print(io.json ? JSON.stringify(report, null, 2) : formatDriftReport(report));
+      } else {
+        io.print(`[preview] ${stack.name}: refused: ${refusal}`);
+      }
+      return 2;
+    }
+  }
   switch (operation) {
     // `up` and `preview` refresh first (like `pulumi up --refresh`): what changed in Polar or AWS
     // since the last deployment is read before the diff, so `up` puts back what the code declares
@@ -62,4 +77,24 @@ export async function runOperation(
       return 0;
     }
   }
+}
+
+/**
+ * In a read-only run (the workflows' preview and drift jobs), a Polar token in the stack's config
+ * stops the run before the engine starts: nothing reads it, nothing calls Polar. The provider
+ * refuses it too (providers/polar/settings.ts), for a `pulumi preview` run by hand.
+ */
+async function readOnlyConfigRefusal(
+  stack: Stack,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string | undefined> {
+  if (!readOnlyRun(env)) return undefined;
+  const config = await stack.getAllConfig();
+  return readOnlyRefusal(
+    {
+      accessToken: config["polar:accessToken"]?.value,
+      previousAccessToken: config["polar:previousAccessToken"]?.value,
+    },
+    env,
+  );
 }

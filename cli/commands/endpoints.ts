@@ -1,5 +1,5 @@
 /** `endpoints`: the organization's webhook endpoints, with their state and signing scheme. */
-import type { PolarWebhookEndpoint } from "../../providers/polar";
+import { parseName, type PolarWebhookEndpoint } from "../../providers/polar";
 import { flag, stringValue, type CommandSpec } from "../args";
 import type { Context } from "../context";
 import { EXIT } from "../errors";
@@ -38,6 +38,11 @@ export interface EndpointJson {
   readonly modifiedAt: string | null;
   /** This endpoint is the `endpointId` output of the stack given with --stack. */
   readonly stackEndpoint: boolean;
+  /**
+   * The resource whose marker the name carries (`<project>/<stack>/<resource>`), null for an
+   * endpoint no stack marked; `interrupted`: made by an `up` killed before it could record it.
+   */
+  readonly managedBy: { readonly resource: string; readonly interrupted: boolean } | null;
 }
 
 export interface EndpointsJson {
@@ -94,6 +99,7 @@ export function toEndpointJson(
   stackEndpointId?: string,
 ): EndpointJson {
   const { url, redacted } = displayUrl(endpoint.url, endpoint.format);
+  const { marker } = parseName(endpoint.name);
   return {
     id: endpoint.id,
     name: endpoint.name,
@@ -108,6 +114,7 @@ export function toEndpointJson(
     createdAt: endpoint.created_at,
     modifiedAt: endpoint.modified_at,
     stackEndpoint: stackEndpointId !== undefined && endpoint.id === stackEndpointId,
+    managedBy: marker ? { resource: marker.label, interrupted: marker.creating } : null,
   };
 }
 
@@ -139,7 +146,15 @@ function endpointsTable(rows: readonly EndpointJson[], paint: Context["paint"]):
       { header: "SIGNING", value: (r) => r.signing },
       { header: "FORMAT", value: (r) => r.format },
       { header: "EVENTS", value: (r) => String(r.events.length), align: "right" },
-      { header: "NAME", value: (r) => r.name ?? "" },
+      { header: "NAME", value: (r) => parseName(r.name).declared ?? "" },
+      {
+        header: "MANAGED BY",
+        value: (r) =>
+          r.managedBy === null
+            ? ""
+            : `${r.managedBy.resource}${r.managedBy.interrupted ? " (interrupted up: no state holds it)" : ""}`,
+        style: (r) => (r.managedBy?.interrupted ? "yellow" : undefined),
+      },
       { header: "URL", value: (r) => r.url, style: () => "dim" },
     ],
     rows,

@@ -15,7 +15,13 @@ import {
   RATE_OPTION,
   STACK_OPTION,
 } from "../options";
-import { commandPolarAccess, parseRate, type PolarAccess } from "../polar-access";
+import { confirmProduction, describeTarget, YES_OPTION } from "../confirm";
+import {
+  commandPolarAccess,
+  parseRate,
+  scopedEndpointIds,
+  type PolarAccess,
+} from "../polar-access";
 import {
   dedupeIds,
   planExplicit,
@@ -38,6 +44,7 @@ export interface RedeliverInput {
   readonly cwd?: string;
   readonly json: boolean;
   readonly perMinute?: number;
+  readonly yes: boolean;
 }
 
 /** One event of `redeliver --json`. */
@@ -63,7 +70,7 @@ export const redeliverCommand: CommandSpec<RedeliverInput> = {
   name: "redeliver",
   brief: "Send events again, by id or every failed one since a time",
   summary:
-    "Ask Polar to send events again (same webhook-id, fresh signature): the events named, or with --failed every failed event since a time. Paced under Polar's rate limit; archived events are skipped.",
+    "Ask Polar to send events again (same webhook-id, fresh signature) to one endpoint (--endpoint, or --stack's): the events named, or with --failed every failed event since a time. Paced under Polar's rate limit; archived events are skipped.",
   positionals: {
     name: "event-id",
     multiple: true,
@@ -91,21 +98,24 @@ export const redeliverCommand: CommandSpec<RedeliverInput> = {
       multiple: true,
       placeholder: "id",
       description:
-        "With --failed: only this endpoint's events. Default with --stack: its endpointId.",
+        "Only this endpoint's events (repeatable). Required unless --stack gives it (its endpointId).",
     },
     "dry-run": { type: "boolean", description: "Show what would be redelivered; send nothing." },
+    yes: YES_OPTION,
     stack: STACK_OPTION,
     cwd: CWD_OPTION,
     json: JSON_OPTION,
     rate: RATE_OPTION,
   },
   details: [
+    "A scope is required (--endpoint or --stack): without one, Polar would redeliver to every endpoint of the organization (other stacks, Slack, Discord). Event ids given must be events of that endpoint; others are not sent.",
+    "Against Polar production, --yes is required (at a terminal, you are asked instead; never when CI is set or stdin is not a terminal).",
     "Skipped: archived events (older than 90 days), and with --failed events Polar still retries or that succeeded later. Duplicate ids are sent once.",
     "Exit status 1 when any redelivery failed. A redelivery is never repeated after a 5xx or a lost answer, since Polar may have scheduled it.",
     POLAR_SETTINGS_DETAILS,
   ],
   examples: [
-    "redeliver 7a1c3f1e-2b1d-4f59-9d2c-0e6b5f4a3d21",
+    "redeliver 7a1c3f1e-2b1d-4f59-9d2c-0e6b5f4a3d21 --endpoint 0b0c6a4e-5a3f-4c8e-9d43-2f1e6f7b8a90",
     "redeliver --stack prod --failed --since 2h --type order.paid --dry-run",
   ],
   input: (args, now) => {
@@ -129,9 +139,16 @@ export const redeliverCommand: CommandSpec<RedeliverInput> = {
         command,
       );
     }
-    if (!failed && (sinceText !== undefined || types.length > 0 || endpoints.length > 0)) {
+    if (!failed && (sinceText !== undefined || types.length > 0)) {
       throw new UsageError(
-        "--since, --type and --endpoint select events for --failed; with event ids, leave them out",
+        "--since and --type select events for --failed; with event ids, leave them out",
+        command,
+      );
+    }
+    const stack = stringValue(args, "stack");
+    if (endpoints.length === 0 && stack === undefined) {
+      throw new UsageError(
+        "redeliver needs --endpoint <id> or --stack <name>: without one, Polar would redeliver to every endpoint of the organization (other stacks, Slack, Discord)",
         command,
       );
     }
@@ -142,10 +159,11 @@ export const redeliverCommand: CommandSpec<RedeliverInput> = {
       types: types.map((type) => eventType(type, command, "--type")),
       endpointIds: endpoints.map((id) => uuid(id, "--endpoint", command)),
       dryRun: flag(args, "dry-run"),
-      stack: stringValue(args, "stack"),
+      stack,
       cwd: stringValue(args, "cwd"),
       json: flag(args, "json"),
       perMinute: parseRate(stringValue(args, "rate"), command),
+      yes: flag(args, "yes"),
     };
   },
   run: redeliver,
@@ -160,17 +178,42 @@ export async function redeliver(input: RedeliverInput, context: Context): Promis
         `ignoring ${duplicates} repeated event id${duplicates === 1 ? "" : "s"}`,
       );
     }
+    const endpointIds = scopedEndpointIds(input, access);
     const plan = input.failed
-      ? planFailed(await failedDeliveries(input, access, context))
-      : planExplicit(unique, await lookUpEvents(unique, access, context));
+      ? planFailed(await failedDeliveries(input, endpointIds, access, context))
+      : planExplicit(unique, await lookUpEvents(unique, endpointIds, access, context));
     for (const event of plan.skipped) {
       context.progress.note(
         `skipped ${event.id} (${event.type ?? "?"}): ${SKIP_REASONS[event.reason]}`,
       );
     }
-    const results = input.dryRun
-      ? plan.send.map((event): RedeliveredEventJson => ({ ...event, outcome: "would-redeliver" }))
-      : await send(plan.send, access, context);
+    if (!input.dryRun && plan.send.length > 0) {
+      await confirmProduction(
+        {
+          command: "redeliver",
+          action: `redeliver ${plural(plan.send.length, "event")} to endpoint ${endpointIds.join(", ")}`,
+          target: describeTarget(access.server, access.stack),
+          production: access.server === "production",
+          yes: input.yes,
+        },
+        context,
+      );
+    }
+    const notSent = plan.unknown.map((id): RedeliveredEventJson => ({
+      id,
+      type: null,
+      outcome: "failed",
+      error: `Polar lists no delivery of it to endpoint ${endpointIds.join(" or ")}: not that endpoint's event (or never attempted), so not sent`,
+    }));
+    for (const event of notSent) {
+      context.progress.note(context.paintErr("red", `not sent ${event.id}: ${event.error}`));
+    }
+    const results = [
+      ...(input.dryRun
+        ? plan.send.map((event): RedeliveredEventJson => ({ ...event, outcome: "would-redeliver" }))
+        : await send(plan.send, access, context)),
+      ...notSent,
+    ];
     return report(input, plan, results, duplicates, context);
   } finally {
     await access.polar.close();
@@ -179,22 +222,17 @@ export async function redeliver(input: RedeliverInput, context: Context): Promis
 
 async function failedDeliveries(
   input: RedeliverInput,
+  endpointIds: readonly string[],
   access: PolarAccess,
   context: Context,
 ): Promise<WebhookDelivery[]> {
-  const endpointIds =
-    input.endpointIds.length > 0
-      ? input.endpointIds
-      : access.stackEndpointId
-        ? [access.stackEndpointId]
-        : [];
   const { items } = await fetchDeliveries(
     access.polar,
     {
       succeeded: false,
       ...(input.since ? { startTimestamp: input.since } : {}),
       ...(input.types.length > 0 ? { eventType: [...input.types] } : {}),
-      ...(endpointIds.length > 0 ? { endpointId: [...endpointIds] } : {}),
+      endpointId: [...endpointIds],
     },
     undefined,
     context,
@@ -202,16 +240,23 @@ async function failedDeliveries(
   return items;
 }
 
-/** Polar has no route that reads one event: its deliveries (found by `query`) carry it. */
+/**
+ * Polar has no route that reads one event: its deliveries to the scoped endpoints (found by
+ * `query`) carry it. An id with none there is not sent (planExplicit).
+ */
 async function lookUpEvents(
   ids: readonly string[],
+  endpointIds: readonly string[],
   access: PolarAccess,
   context: Context,
 ): Promise<Map<string, WebhookDelivery["webhook_event"]>> {
   const found = new Map<string, WebhookDelivery["webhook_event"]>();
   for (const [index, id] of ids.entries()) {
     context.progress.update(`checking events: ${index + 1} of ${ids.length}`);
-    for await (const page of access.polar.deliveryPages({ query: id })) {
+    for await (const page of access.polar.deliveryPages({
+      query: id,
+      endpointId: [...endpointIds],
+    })) {
       const match = page.items.find((delivery) => delivery.webhook_event.id === id);
       if (match) found.set(id, match.webhook_event);
       break;
@@ -284,8 +329,9 @@ function report(
   }
   const out = (line: string) => context.io.stdout.write(`${line}\n`);
   if (input.dryRun) {
-    out(`Would redeliver ${plural(results.length, "event")}${results.length ? ":" : "."}`);
-    for (const event of results) out(`  ${event.id}  ${event.type ?? "?"}`);
+    const would = results.filter((result) => result.outcome === "would-redeliver");
+    out(`Would redeliver ${plural(would.length, "event")}${would.length ? ":" : "."}`);
+    for (const event of would) out(`  ${event.id}  ${event.type ?? "?"}`);
   }
   const counts = new Map<SkipReason, number>();
   for (const event of plan.skipped) counts.set(event.reason, (counts.get(event.reason) ?? 0) + 1);

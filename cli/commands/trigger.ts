@@ -8,6 +8,7 @@ import { flag, stringValue, type CommandSpec } from "../args";
 import type { Context } from "../context";
 import { CliError, EXIT, UsageError, type ExitCode } from "../errors";
 import { eventType } from "../inputs";
+import { confirmProduction, describeTarget, stackServer, YES_OPTION } from "../confirm";
 import { CWD_OPTION, JSON_OPTION, STACK_OPTION } from "../options";
 
 /** Polar's own delivery timeout. */
@@ -20,6 +21,7 @@ export interface TriggerInput {
   readonly cwd?: string;
   readonly data?: Record<string, unknown>;
   readonly json: boolean;
+  readonly yes: boolean;
 }
 
 /** `polar-webhooks trigger --json`. */
@@ -55,10 +57,12 @@ export const triggerCommand: CommandSpec<TriggerInput> = {
       placeholder: "json",
       description: `Fields merged into the sample's data, e.g. '{"billing_reason":"subscription_cycle"}'.`,
     },
+    yes: YES_OPTION,
     cwd: CWD_OPTION,
     json: JSON_OPTION,
   },
   details: [
+    "A stack deployed against Polar production (polar:server) needs --yes: the event's data is invented, and the stack's consumers act on it (at a terminal, you are asked instead; never when CI is set or stdin is not a terminal).",
     "The secret: the stack's `secret` output if it has one, else the secret of its endpoint (the endpointId output) in the stack's state, as the program stores it in SSM. It is never printed.",
     "Exit status 0 when the receiver answered 2xx, 1 otherwise.",
   ],
@@ -94,7 +98,14 @@ export const triggerCommand: CommandSpec<TriggerInput> = {
         );
       }
     }
-    return { type, stack, cwd: stringValue(args, "cwd"), data, json: flag(args, "json") };
+    return {
+      type,
+      stack,
+      cwd: stringValue(args, "cwd"),
+      data,
+      json: flag(args, "json"),
+      yes: flag(args, "yes"),
+    };
   },
   run: trigger,
 };
@@ -130,6 +141,17 @@ export async function trigger(input: TriggerInput, context: Context): Promise<Ex
   } catch (error) {
     throw new UsageError(`--data: ${(error as Error).message}`, "trigger");
   }
+  const server = await stackServer(stack, context.io.env);
+  await confirmProduction(
+    {
+      command: "trigger",
+      action: `POST an invented ${input.type} event, signed with the stack's secret, to ${new URL(url).origin}${new URL(url).pathname}`,
+      target: describeTarget(server, stack),
+      production: server === "production",
+      yes: input.yes,
+    },
+    context,
+  );
   const webhookId = randomUUID();
   const signed = signing.signDelivery({
     secret: material.secret,

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { METRIC_NAMESPACE, type Tags } from "./constants";
-import { forbiddenMetricName } from "./names";
+import { forbiddenMetricName, throttledMetricName } from "./names";
 
 export interface AlarmsArgs {
   readonly deadLetterQueue: aws.sqs.Queue;
@@ -18,11 +18,13 @@ export interface Alarms {
   readonly topic?: aws.sns.Topic;
   readonly subscription?: aws.sns.TopicSubscription;
   readonly forbiddenMetricFilter: aws.cloudwatch.LogMetricFilter;
+  readonly throttledMetricFilter: aws.cloudwatch.LogMetricFilter;
   readonly alarms: {
     readonly deadLetterQueue: aws.cloudwatch.MetricAlarm;
     readonly lambdaErrors: aws.cloudwatch.MetricAlarm;
     readonly api5xx: aws.cloudwatch.MetricAlarm;
     readonly forbidden: aws.cloudwatch.MetricAlarm;
+    readonly throttled: aws.cloudwatch.MetricAlarm;
   };
 }
 
@@ -58,7 +60,10 @@ export function metricAlarm(
   );
 }
 
-/** The DLQ, Lambda error, API 5xx and 403-spike alarms, optionally mailed; children of `parent`. */
+/**
+ * The DLQ, Lambda error, API 5xx, 403-spike and API-throttling alarms, optionally mailed; children
+ * of `parent`.
+ */
 export function createAlarms(name: string, parent: pulumi.Resource, args: AlarmsArgs): Alarms {
   const { tags } = args;
   let topic: aws.sns.Topic | undefined;
@@ -76,28 +81,35 @@ export function createAlarms(name: string, parent: pulumi.Resource, args: Alarms
   const alarm = (suffix: string, description: string, metric: AlarmMetric) =>
     metricAlarm(`${name}-${suffix}`, parent, description, metric, actions, tags);
 
-  // HTTP APIs publish only 4xx/5xx counts, so 403s (a wrong secret after a rotation, or probing) are
-  // counted from the access log.
-  const metricName = forbiddenMetricName(name);
-  const forbiddenMetricFilter = new aws.cloudwatch.LogMetricFilter(
-    `${name}-forbidden`,
-    {
-      logGroupName: args.accessLogGroup.name,
-      pattern: "{ $.status = 403 }",
-      metricTransformation: {
-        namespace: METRIC_NAMESPACE,
-        name: metricName,
-        value: "1",
-        unit: "Count",
+  // HTTP APIs publish only 4xx/5xx counts, so single statuses are counted from the access log:
+  // 403s (a wrong secret after a rotation, or probing), and 429s, which the stage's throttling
+  // answers before the receiver runs. Polar counts a 429 as a failed attempt like any other, and
+  // 10 events failed in a row disable the endpoint: worth a page early.
+  const statusCount = (suffix: string, status: number, metricName: string) =>
+    new aws.cloudwatch.LogMetricFilter(
+      `${name}-${suffix}`,
+      {
+        logGroupName: args.accessLogGroup.name,
+        pattern: `{ $.status = ${status} }`,
+        metricTransformation: {
+          namespace: METRIC_NAMESPACE,
+          name: metricName,
+          value: "1",
+          unit: "Count",
+        },
       },
-    },
-    { parent },
-  );
+      { parent },
+    );
+  const metricName = forbiddenMetricName(name);
+  const forbiddenMetricFilter = statusCount("forbidden", 403, metricName);
+  const throttledName = throttledMetricName(name);
+  const throttledMetricFilter = statusCount("throttled", 429, throttledName);
 
   return {
     topic,
     subscription,
     forbiddenMetricFilter,
+    throttledMetricFilter,
     alarms: {
       deadLetterQueue: alarm(
         "dlq-not-empty",
@@ -140,6 +152,16 @@ export function createAlarms(name: string, parent: pulumi.Resource, args: Alarms
           metricName,
           statistic: "Sum",
           threshold: args.forbiddenThreshold,
+        },
+      ),
+      throttled: alarm(
+        "api-throttled",
+        "API Gateway throttled Polar webhook requests (429): Polar retries them, but 10 events failed in a row disable the endpoint",
+        {
+          namespace: METRIC_NAMESPACE,
+          metricName: throttledName,
+          statistic: "Sum",
+          threshold: 0,
         },
       ),
     },

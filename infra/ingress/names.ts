@@ -8,6 +8,7 @@ export const lambdaLogGroupName = (functionName: string) => `/aws/lambda/${funct
 export const accessLogGroupName = (name: string) => `/aws/apigateway/${name}`;
 export const secretParameterName = (name: string) => `/${name}/webhook-secrets`;
 export const forbiddenMetricName = (name: string) => `${name}-forbidden`;
+export const throttledMetricName = (name: string) => `${name}-throttled`;
 export const enqueueFailuresMetricName = (name: string) => `${name}-enqueue-failures`;
 export const consumerFunctionName = (name: string) => `${name}-consumer`;
 /** Explicit (not auto-named): `<name>-consumer-role-` + 7 characters would lower the longest name to 43. */

@@ -4,7 +4,7 @@
  *
  * Each fault can be limited to a method and/or a path. Counted faults apply to the next N
  * matching requests, then switch themselves off. At most one counted fault applies to a request,
- * in this order: rate limit, server error, dropped connection, commit-then-drop.
+ * in this order: rate limit, server error, dropped connection, commit-then-drop, commit-then-hold.
  */
 
 export interface FaultScope {
@@ -55,12 +55,22 @@ export interface CommitThenDropFault extends FaultScope {
   readonly mode?: "destroy" | "reset";
 }
 
+/**
+ * Fully execute the next `count` matching requests (state changes stick), then hold the answer
+ * back: the connection stays open and silent until the client goes away (or the emulator closes).
+ * A client killed meanwhile, as a cancelled CI job kills `pulumi up`, never learns the outcome.
+ */
+export interface CommitThenHoldFault extends FaultScope {
+  readonly count: number;
+}
+
 export interface FaultSettings {
   readonly latency?: LatencyFault;
   readonly rateLimit?: RateLimitFault;
   readonly serverError?: ServerErrorFault;
   readonly dropConnection?: DropConnectionFault;
   readonly commitThenDrop?: CommitThenDropFault;
+  readonly commitThenHold?: CommitThenHoldFault;
 }
 
 export type FaultKind = keyof FaultSettings;
@@ -70,7 +80,8 @@ export type FaultAction =
   | { readonly kind: "rateLimit"; readonly retryAfterSeconds: number }
   | { readonly kind: "serverError"; readonly status: ServerErrorStatus }
   | { readonly kind: "dropConnection"; readonly mode: "destroy" | "reset" }
-  | { readonly kind: "commitThenDrop"; readonly mode: "destroy" | "reset" };
+  | { readonly kind: "commitThenDrop"; readonly mode: "destroy" | "reset" }
+  | { readonly kind: "commitThenHold" };
 
 export interface FaultPlan {
   readonly latencyMs: number;
@@ -133,7 +144,8 @@ export class FaultInjector {
   }
 
   private takeAction(target: FaultTarget): FaultAction | undefined {
-    const { rateLimit, serverError, dropConnection, commitThenDrop } = this.settings;
+    const { rateLimit, serverError, dropConnection, commitThenDrop, commitThenHold } =
+      this.settings;
     if (rateLimit !== undefined && matches(rateLimit, target)) {
       this.consume("rateLimit");
       return { kind: "rateLimit", retryAfterSeconds: rateLimit.retryAfterSeconds ?? 1 };
@@ -149,6 +161,10 @@ export class FaultInjector {
     if (commitThenDrop !== undefined && matches(commitThenDrop, target)) {
       this.consume("commitThenDrop");
       return { kind: "commitThenDrop", mode: commitThenDrop.mode ?? "destroy" };
+    }
+    if (commitThenHold !== undefined && matches(commitThenHold, target)) {
+      this.consume("commitThenHold");
+      return { kind: "commitThenHold" };
     }
     return undefined;
   }

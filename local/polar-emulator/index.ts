@@ -49,6 +49,7 @@ export {
 } from "./events";
 export type {
   CommitThenDropFault,
+  CommitThenHoldFault,
   DropConnectionFault,
   FaultKind,
   FaultScope,

@@ -24,7 +24,8 @@ export interface RecordedRequest {
   /** The JSON body, the raw text if it is not JSON, or undefined when empty. */
   readonly body: unknown;
   /**
-   * The status sent; for `commitThenDrop`, the status the handler produced but never sent;
+   * The status sent; for `commitThenDrop` and `commitThenHold`, the status the handler produced
+   * but never sent;
    * null when the connection was dropped before handling.
    */
   readonly status: number | null;
@@ -110,6 +111,10 @@ async function handleRequest(
   record({ ...base, status: apiResponse.status, fault: action?.kind });
   if (action?.kind === "commitThenDrop") {
     dropConnection(request.socket, action.mode);
+    return;
+  }
+  if (action?.kind === "commitThenHold") {
+    // No answer: the socket closes when the client dies or the server closes all connections.
     return;
   }
   writeResponse(response, apiResponse);

@@ -18,6 +18,7 @@ import {
   type WebhookEndpointInputs,
 } from "./model";
 import { ownSecretProblem } from "./own-secret";
+import { isOwner } from "./owner";
 
 export interface CheckFailure {
   property: string;
@@ -170,6 +171,12 @@ function inputSchema(token: TokenKind | undefined, urlPolicy: WebhookUrlPolicy) 
           if (problem) ctx.addIssue({ code: "custom", message: problem });
         }),
       ),
+      owner: optional(
+        z.unknown().refine(isOwner, {
+          error: (issue) =>
+            `owner ${describe(issue.input)} is set by the WebhookEndpoint resource class (which resource manages the endpoint); remove it from the resource's arguments.`,
+        }),
+      ),
       ...Object.fromEntries(
         PROVIDER_SET_INPUTS.map((field) => [
           field,
@@ -214,6 +221,7 @@ function inputSchema(token: TokenKind | undefined, urlPolicy: WebhookUrlPolicy) 
       if (value.adoptId !== undefined) inputs.adoptId = value.adoptId;
       if (value.secretRotation !== undefined) inputs.secretRotation = String(value.secretRotation);
       if (value.secret !== undefined) inputs.secret = value.secret as string;
+      if (value.owner !== undefined) inputs.owner = value.owner as string;
       return inputs;
     });
 }

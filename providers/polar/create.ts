@@ -1,5 +1,7 @@
 // How `create` makes (or takes over) an endpoint. Pulumi requires create to be transactional: if
-// it fails, nothing new may be left in Polar, since the engine does not know about it.
+// it fails, nothing new may be left in Polar, since the engine does not know about it. And what an
+// interrupted create left in Polar (the CLI killed after Polar committed the POST) is found by the
+// next one through the owner marker in the endpoint's name (owner.ts).
 import {
   isAmbiguousFailure,
   type PolarClient,
@@ -9,26 +11,104 @@ import {
 import { PolarApiError } from "./errors";
 import { declaredState } from "./diff";
 import type { WebhookEndpointInputs } from "./model";
+import { markedName, ownerKey, ownerLabel, parseName, stackOfLabel } from "./owner";
 import { rememberAdopted } from "./settings";
 
 /** How often `create` re-checks and re-posts after an answer was lost (see createOrRecover). */
 const MAX_CREATE_ATTEMPTS = 4;
 
-/** Creates the endpoint in its declared state; on failure, removes what it created. */
+/**
+ * Creates the endpoint in its declared state; on failure, removes what it created. With an owner
+ * (the resource class always gives one), it first looks for what an interrupted create of this
+ * resource left: an endpoint marked `creating` for this resource is taken over, with its secret.
+ */
 export async function createEndpoint(
   client: PolarClient,
   inputs: WebhookEndpointInputs,
 ): Promise<PolarWebhookEndpoint> {
-  const endpoint = await createOrRecover(client, inputs);
-  // Polar ignores `enabled` on create: every endpoint starts enabled.
-  if (inputs.enabled) return endpoint;
+  const listQuery =
+    inputs.organizationId !== undefined ? { organizationId: inputs.organizationId } : {};
+  const listed = await client.listAllWebhookEndpoints(listQuery);
+  const key = ownerKey(inputs.owner);
+  if (key !== undefined) {
+    const left = leftByEarlierRuns(listed, key, inputs.url);
+    if (left.interrupted.length > 0) return takeOver(client, inputs, left.interrupted);
+    if (left.complete.length > 0) throw unrecordedEndpoint(inputs, left.complete);
+  }
+  const posted =
+    inputs.owner === undefined
+      ? inputs
+      : { ...inputs, name: markedName(inputs.name, inputs.owner, "creating") };
+  const endpoint = await createOrRecover(client, posted, listed);
+  // Polar ignores `enabled` on create: every endpoint starts enabled. The owner marker loses
+  // `creating` in the same PATCH: from then on, only the state this create returns to can own it.
+  if (inputs.enabled && inputs.owner === undefined) return endpoint;
   try {
-    return await client.updateWebhookEndpoint(endpoint.id, { enabled: false });
+    return await client.updateWebhookEndpoint(endpoint.id, {
+      ...(inputs.owner !== undefined
+        ? { name: markedName(inputs.name, inputs.owner, "owned") }
+        : {}),
+      ...(inputs.enabled ? {} : { enabled: false }),
+    });
   } catch (error) {
     // Left behind, it would be an enabled endpoint with a secret nobody knows, and the next
     // `up` would create a second one.
     throw await removeCreated(client, endpoint.id, error);
   }
+}
+
+/**
+ * This resource's endpoints in a listing: `interrupted` (marked `creating`: made by a create that
+ * never returned, so no state holds them; newest first) and `complete` (marked as finished, for
+ * the same URL, yet not in this resource's state: an `up` killed in the instant between finishing
+ * and saving, a state edited by hand, or a stack of the same name in another backend).
+ */
+function leftByEarlierRuns(
+  listed: readonly PolarWebhookEndpoint[],
+  key: string,
+  url: string,
+): { interrupted: PolarWebhookEndpoint[]; complete: PolarWebhookEndpoint[] } {
+  const interrupted: PolarWebhookEndpoint[] = [];
+  const complete: PolarWebhookEndpoint[] = [];
+  for (const endpoint of listed) {
+    const { marker } = parseName(endpoint.name);
+    if (marker?.key !== key) continue;
+    if (marker.creating) interrupted.push(endpoint);
+    else if (endpoint.url === url) complete.push(endpoint);
+  }
+  return { interrupted, complete };
+}
+
+/**
+ * Takes over the newest endpoint an interrupted create of this resource made: brought to the
+ * declared state, marked as complete, its secret kept (so a receiver already given it verifies).
+ * Older ones (more than one interrupted run) are removed: every resource has one endpoint.
+ */
+async function takeOver(
+  client: PolarClient,
+  inputs: WebhookEndpointInputs,
+  interrupted: readonly PolarWebhookEndpoint[],
+): Promise<PolarWebhookEndpoint> {
+  const [newest, ...older] = interrupted;
+  const taken = await client.updateWebhookEndpoint(newest.id, declaredState(inputs));
+  for (const extra of older) await client.deleteWebhookEndpoint(extra.id).catch(() => undefined);
+  console.error(
+    `polar webhook endpoint ${taken.id}: made by an earlier \`pulumi up\` that was interrupted before it could record it; taken over with its secret instead of creating another.`,
+  );
+  return taken;
+}
+
+/** Creating nothing: which endpoint carries this resource's marker, and the two ways out. */
+function unrecordedEndpoint(
+  inputs: WebhookEndpointInputs,
+  complete: readonly PolarWebhookEndpoint[],
+): Error {
+  const ids = complete.map((e) => e.id);
+  const label = parseName(complete[0].name).marker?.label ?? "this resource";
+  const message = `Polar already has ${ids.length === 1 ? `webhook endpoint ${ids[0]}` : `webhook endpoints ${ids.join(", ")}`} for ${originAndPath(inputs.url)}, named as managed by ${label}, which this stack's state does not hold; nothing was created. If it is this resource's (an \`up\` killed just after Polar finished it), take it over: set \`adoptId: "${ids[0]}"\` on the resource and run \`pulumi up\` again (its secret is kept). If it is not (a stack of the same name in another backend), delete it in the Polar dashboard (Settings → Webhooks) or rename this resource, then run \`pulumi up\` again.`;
+  const error = new Error(message);
+  error.message = message; // see PolarApiError
+  return error;
 }
 
 /**
@@ -78,14 +158,13 @@ function createBody(inputs: WebhookEndpointInputs): WebhookEndpointCreate {
 async function createOrRecover(
   client: PolarClient,
   inputs: WebhookEndpointInputs,
+  before: readonly PolarWebhookEndpoint[],
 ): Promise<PolarWebhookEndpoint> {
   const sameTarget = (e: PolarWebhookEndpoint) =>
     e.url === inputs.url && (e.name ?? "") === (inputs.name ?? "");
   const listQuery =
     inputs.organizationId !== undefined ? { organizationId: inputs.organizationId } : {};
-  const existing = new Set(
-    (await client.listAllWebhookEndpoints(listQuery)).filter(sameTarget).map((e) => e.id),
-  );
+  const existing = new Set(before.filter(sameTarget).map((e) => e.id));
 
   let lastError: unknown;
   for (let attempt = 1; attempt <= MAX_CREATE_ATTEMPTS; attempt++) {
@@ -123,18 +202,23 @@ function unresolvedCreate(inputs: WebhookEndpointInputs, cause: unknown, listErr
     listError === undefined
       ? `none of ${MAX_CREATE_ATTEMPTS} attempts got an answer`
       : `listing the endpoints to check whether it was created failed too (${messageOf(listError)})`;
-  // Origin and path only: a query or user info may carry a credential (chat webhook URLs do).
-  const target = new URL(inputs.url);
-  const message = `Creating the webhook endpoint for ${target.origin}${target.pathname}: ${messageOf(cause)}; ${check}. Polar may hold an endpoint for this URL that no stack manages: look in the Polar dashboard (Settings → Webhooks) and delete it, or adopt it with adoptId, then run \`pulumi up\` again.`;
+  const message = `Creating the webhook endpoint for ${originAndPath(inputs.url)}: ${messageOf(cause)}; ${check}. Polar may hold an endpoint for this URL that no stack manages: look in the Polar dashboard (Settings → Webhooks) and delete it, or adopt it with adoptId, then run \`pulumi up\` again.`;
   const error = new Error(message, { cause });
   error.message = message; // see PolarApiError
   return error;
 }
 
+/** Origin and path only: a query or user info may carry a credential (chat webhook URLs do). */
+function originAndPath(url: string): string {
+  const target = new URL(url);
+  return `${target.origin}${target.pathname}`;
+}
+
 /**
- * Takes over an existing endpoint and brings it to the declared state, keeping its secret. The id
- * is remembered for this deployment: a resource that managed it before (a rename) is deleted later
- * in the same run, and that delete must leave the endpoint to its new owner.
+ * Takes over an existing endpoint and brings it to the declared state, keeping its secret; its
+ * name now names this resource, which is how a resource that managed it before (a rename) leaves
+ * it alone when it is deleted, in this run or a later one (provider.ts). An endpoint another stack
+ * manages (by its name's marker) is refused.
  */
 export async function adoptEndpoint(
   client: PolarClient,
@@ -158,7 +242,19 @@ export async function adoptEndpoint(
       `adoptId ${id} belongs to organization ${current.organization_id}, but organizationId is ${inputs.organizationId}; set organizationId to the endpoint's organization or adopt another endpoint.`,
     );
   }
+  const { marker } = parseName(current.name);
+  const label = ownerLabel(inputs.owner);
+  const ours = label === undefined ? undefined : stackOfLabel(label);
+  if (marker !== undefined && !marker.creating && ours !== undefined) {
+    const theirs = stackOfLabel(marker.label);
+    if (theirs !== ours) {
+      throw new Error(
+        `adoptId ${id}: the endpoint is managed by stack ${theirs} (resource ${marker.label}), as its name in Polar says; a stack never takes over another stack's endpoint. Remove it from that stack first (there: \`pulumi state delete <urn>\`, or delete the resource and let \`pulumi up\` delete the endpoint), or, if that stack no longer exists, remove "[pulumi ${marker.label} ${marker.key}]" from the endpoint's name in the Polar dashboard; then run \`pulumi up\` again.`,
+      );
+    }
+  }
   const adopted = await client.updateWebhookEndpoint(id, declaredState(inputs));
+  // For deletes run by provider code stored before owner markers (it checks this process-wide set).
   rememberAdopted(adopted.id);
   return adopted;
 }

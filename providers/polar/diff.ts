@@ -7,6 +7,7 @@ import {
   type WebhookEndpointInputs,
   type WebhookEndpointOutputs,
 } from "./model";
+import { markedName } from "./owner";
 
 export type DiffablePropertyName =
   | "url"
@@ -20,7 +21,8 @@ export type DiffablePropertyName =
   | "secretRotation"
   | "polarApiUrl"
   | "tokenFingerprint"
-  | "providerVersion";
+  | "providerVersion"
+  | "owner";
 
 export interface WebhookEndpointDiff {
   /** Properties whose change Polar can apply with PATCH. */
@@ -85,6 +87,11 @@ export function diffWebhookEndpoint(
   if (news.providerVersion !== undefined && news.providerVersion !== olds.providerVersion)
     updates.push("providerVersion");
 
+  // The endpoint's name in Polar must name this resource (owner.ts): recorded for the first time,
+  // renamed, or changed in Polar (a dashboard edit, another resource's adoption).
+  if (news.owner !== undefined && (news.owner !== olds.owner || news.owner !== olds.markedOwner))
+    updates.push("owner");
+
   const rotateSecret =
     (news.secretRotation ?? null) !== (olds.secretRotation ?? null) &&
     news.secretRotation !== undefined;
@@ -96,14 +103,15 @@ export function diffWebhookEndpoint(
 
 /**
  * The declared state as Polar's PATCH body. Polar ignores nulls, so an unset name is sent as "" (the
- * only way to clear one); api_version only when declared, else Polar's default stands.
+ * only way to clear one), or as the owner marker alone; api_version only when declared, else
+ * Polar's default stands.
  */
 export function declaredState(news: WebhookEndpointInputs): WebhookEndpointUpdate {
   return {
     url: news.url,
     events: news.events,
     format: news.format,
-    name: news.name ?? "",
+    name: markedName(news.name, news.owner, "owned"),
     enabled: news.enabled,
     ...(news.apiVersion !== undefined ? { api_version: news.apiVersion } : {}),
   };
@@ -116,6 +124,7 @@ const PATCH_FIELD: Partial<Record<DiffablePropertyName, keyof WebhookEndpointUpd
   name: "name",
   enabled: "enabled",
   apiVersion: "api_version",
+  owner: "name",
 };
 
 /** The PATCH body for an in-place update: only the changed fields. */

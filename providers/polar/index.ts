@@ -53,9 +53,12 @@ export {
 export {
   clientOptionsFromSettings,
   ProviderSettingsError,
+  readOnlyRefusal,
+  readOnlyRun,
   type ProviderSettings,
 } from "./settings";
 export { retryDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 export { rotationInstant } from "./rotation";
 export { ownSecretChangeProblem, ownSecretProblem, OWN_SECRET_MIN_LENGTH } from "./own-secret";
 export { providerVersionOf } from "./version";
+export { parseName, type NameMarker } from "./owner";

@@ -32,6 +32,11 @@ export interface WebhookEndpointInputs extends EndpointLocation {
   secret?: string;
   /** Hash of the provider code that checked these inputs (version.ts). */
   providerVersion?: string;
+  /**
+   * Which resource this is (`<project>/<stack>/<resource> <key>`, owner.ts): set by the resource
+   * class and written into the endpoint's name, so a later run knows what this resource made.
+   */
+  owner?: string;
 }
 
 /**
@@ -69,6 +74,13 @@ export interface WebhookEndpointOutputs extends EndpointLocation {
   providerVersion?: string;
   /** Set when `secret` was given at creation: whether Polar signs with it. */
   ownSecretAccepted?: boolean;
+  /** This resource (owner.ts), from the inputs; kept by refresh. */
+  owner?: string;
+  /**
+   * The owner the endpoint's name in Polar names, as last seen: another resource's after it
+   * adopted the endpoint (then delete leaves the endpoint to it), absent if the marker was removed.
+   */
+  markedOwner?: string;
 }
 
 export type TokenKind = "organization" | "user";

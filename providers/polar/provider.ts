@@ -11,11 +11,11 @@ import { tokenKind, type WebhookEndpointInputs, type WebhookEndpointOutputs } fr
 import { atRecordedLocation, confirmUnrecordedLocation, currentTokenReaches } from "./reach";
 import { rotationInstant } from "./rotation";
 import {
-  adoptedInThisDeployment,
   loopbackWebhookUrlsAllowed,
   resolveClientOptions,
   storeProviderSettings,
 } from "./settings";
+import { markedName, markerOwner, ownerKey, parseName } from "./owner";
 import { ownSecretChangeProblem } from "./own-secret";
 import { providerVersionOf } from "./version";
 
@@ -147,6 +147,7 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
       apiVersionDeclared: carried.apiVersionDeclared,
       providerVersion: carried.providerVersion,
       ownSecretAccepted: carried.ownSecretAccepted,
+      owner: carried.owner,
       previousSecret: rotatedOutOfBand ? carried.secret : carried.previousSecret,
       secretRotatedAt: rotatedOutOfBand
         ? rotationInstant(endpoint.modified_at, carried.modifiedAt ?? carried.createdAt)
@@ -180,15 +181,26 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
         const current =
           Object.keys(body).length > 0 ? await client.updateWebhookEndpoint(id, body) : undefined;
         if (!diff.rotateSecret) return { endpoint: current, previousSecret, secretRotatedAt };
+        const before = current ?? (await client.getWebhookEndpoint(id));
+        if (before.secret !== olds.secret) {
+          // A reset took effect since the state was written (an `up` killed after Polar reset
+          // the secret, or the dashboard): that is the rotation. Another would strand receivers
+          // that already got the new secret.
+          return {
+            endpoint: before,
+            previousSecret: olds.secret,
+            secretRotatedAt: rotationInstant(before.modified_at, olds.modifiedAt ?? olds.createdAt),
+          };
+        }
         const rotated = await client.rotateWebhookEndpointSecret(id, {
-          currentSecret: current?.secret,
+          currentSecret: before.secret,
         });
         return {
           endpoint: rotated.endpoint,
           previousSecret: rotated.previousSecret,
           secretRotatedAt: rotationInstant(
             rotated.endpoint.modified_at,
-            current?.modified_at ?? olds.modifiedAt ?? olds.createdAt,
+            before.modified_at ?? olds.modifiedAt ?? olds.createdAt,
           ),
         };
       });
@@ -214,6 +226,7 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
         secretRotatedAt,
         providerVersion: news.providerVersion ?? olds.providerVersion,
         ownSecretAccepted: olds.ownSecretAccepted,
+        owner: news.owner ?? olds.owner,
       }),
     };
   }
@@ -221,19 +234,26 @@ export class WebhookEndpointProvider implements pulumi.dynamic.ResourceProvider<
   /**
    * Deletes the endpoint where it lives. Gone already (404 from that location, with a token of its
    * organization) counts as deleted; an endpoint the current settings cannot reach fails the
-   * delete with how to finish (reach.ts). An endpoint another resource adopted in this deployment
-   * (a rename with adoptId) now belongs to that resource: this one only leaves state.
+   * delete with how to finish (reach.ts). An endpoint whose name in Polar names another resource
+   * (one that adopted it, e.g. after a rename, in this run or an earlier one) belongs to that
+   * resource: this one only leaves state.
    */
   async delete(id: string, props?: WebhookEndpointOutputs): Promise<void> {
-    if (adoptedInThisDeployment(id)) {
+    const recorded = props ?? ({} as Partial<WebhookEndpointOutputs>);
+    const reached = await atRecordedLocation(id, recorded, "delete", async (client) => {
+      // Only a resource that writes owner markers can have been succeeded by one that adopted it.
+      if (recorded.owner !== undefined) {
+        const { marker } = parseName((await client.getWebhookEndpoint(id)).name);
+        if (marker !== undefined && marker.key !== ownerKey(recorded.owner)) return marker.label;
+      }
+      await client.deleteWebhookEndpoint(id);
+      return undefined;
+    });
+    if (!reached.gone && reached.value !== undefined) {
       console.error(
-        `polar webhook endpoint ${id}: adopted by another resource in this deployment; removed from state, not deleted in Polar.`,
+        `polar webhook endpoint ${id}: now managed by ${reached.value} (its name in Polar says so); removed from this resource's state, not deleted in Polar.`,
       );
-      return;
     }
-    await atRecordedLocation(id, props ?? {}, "delete", (client) =>
-      client.deleteWebhookEndpoint(id),
-    );
   }
 }
 
@@ -266,11 +286,16 @@ interface OutputExtras extends EndpointLocation {
   secretRotatedAt?: string;
   providerVersion?: string;
   ownSecretAccepted?: boolean;
+  owner?: string;
 }
 
 function toOutputs(endpoint: PolarWebhookEndpoint, extras: OutputExtras): WebhookEndpointOutputs {
+  // The name as declared; the owner marker Polar holds is reported apart (owner.ts).
+  const { declared, marker } = parseName(endpoint.name);
   // Undefined values are not allowed in outputs ("Unexpected struct type"): omit instead.
   const optional = {
+    owner: extras.owner,
+    markedOwner: markerOwner(marker),
     previousSecret: extras.previousSecret,
     secretRotatedAt: extras.secretRotatedAt,
     adoptId: extras.adoptId,
@@ -285,7 +310,7 @@ function toOutputs(endpoint: PolarWebhookEndpoint, extras: OutputExtras): Webhoo
     url: endpoint.url,
     events: endpoint.events,
     format: endpoint.format,
-    name: endpoint.name,
+    name: declared,
     enabled: endpoint.enabled,
     apiVersion: endpoint.api_version,
     organizationId: endpoint.organization_id,
@@ -305,7 +330,7 @@ function fromOutputs(id: string, olds: WebhookEndpointOutputs): PolarWebhookEndp
     url: olds.url,
     events: olds.events,
     format: olds.format,
-    name: olds.name,
+    name: olds.markedOwner ? markedName(olds.name, olds.markedOwner, "owned") : olds.name,
     enabled: olds.enabled,
     api_version: olds.apiVersion,
     organization_id: olds.organizationId,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { WebhookEventType } from "./events";
+import { ownerOf } from "./owner";
 import { webhookEndpointProvider } from "./provider";
 import type { WebhookFormat } from "./url";
 
@@ -68,6 +69,11 @@ export class WebhookEndpoint extends pulumi.dynamic.Resource {
   declare readonly providerVersion: pulumi.Output<string>;
   /** With `secret`: whether Polar signs with it (false: it generated its own). */
   declare readonly ownSecretAccepted: pulumi.Output<boolean | undefined>;
+  /**
+   * This resource as the endpoint's name in Polar names it: `<project>/<stack>/<resource> <key>`,
+   * shown there as `[pulumi …]` after the declared name (set by the class).
+   */
+  declare readonly owner: pulumi.Output<string>;
 
   constructor(name: string, args: WebhookEndpointArgs, opts: pulumi.CustomResourceOptions = {}) {
     // A fresh props object per resource: the base constructor adds `__provider` to it. Output names
@@ -86,6 +92,14 @@ export class WebhookEndpoint extends pulumi.dynamic.Resource {
       organizationId: args.organizationId,
       createdAt: undefined,
       modifiedAt: undefined,
+      // Which resource this is, written into the endpoint's name in Polar (owner.ts).
+      owner: ownerOf({
+        organization: organizationOrDefault(),
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+        name,
+      }),
+      markedOwner: undefined,
     };
     super(
       webhookEndpointProvider,
@@ -108,4 +122,16 @@ export class WebhookEndpoint extends pulumi.dynamic.Resource {
 /** The warning the resource shows when Polar did not take the given secret (never the value). */
 function ownSecretIgnoredWarning(resourceName: string): string {
   return `Polar did not use the secret given for webhook endpoint "${resourceName}": client-chosen secrets are deprecated in Polar's API ("The secret is now generated on the backend"), so Polar generated one. The endpoint signs with Polar's secret, this resource's \`secret\` output, which is what the receiver must verify with (the ingress writes it to SSM). Remove \`secret\` from the resource's arguments to silence this warning.`;
+}
+
+/**
+ * The Pulumi organization of the stack; "organization" (what a DIY backend reports) where the
+ * runtime has none, as under `pulumi.runtime.setMocks` without an organization argument.
+ */
+function organizationOrDefault(): string {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return "organization";
+  }
 }

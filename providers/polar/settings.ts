@@ -67,6 +67,8 @@ export function clientOptionsFromSettings(
   stored: ProviderSettings,
   env: Readonly<Record<string, string | undefined>>,
 ): PolarClientOptions {
+  const refusal = readOnlyRefusal(stored, env);
+  if (refusal !== undefined) throw new ProviderSettingsError(refusal);
   const accessToken = nonEmpty(stored.accessToken) ?? nonEmpty(env.POLAR_ACCESS_TOKEN);
   if (!accessToken) {
     throw new ProviderSettingsError(
@@ -96,6 +98,30 @@ export function clientOptionsFromSettings(
   return { accessToken, server: server as PolarServer, ...(apiUrl ? { baseUrl: apiUrl } : {}) };
 }
 
+/** `POLAR_READ_ONLY=true`: a run that may only read Polar (the workflows' previews and drift checks). */
+export function readOnlyRun(env: Readonly<Record<string, string | undefined>>): boolean {
+  return nonEmpty(env.POLAR_READ_ONLY)?.toLowerCase() === "true";
+}
+
+/**
+ * Why a read-only run refuses this stack config, or undefined. A read-only run never uses a token
+ * from stack config: whoever can run a preview can decrypt it (the job holds the passphrase), and
+ * it may carry webhooks:write. Refused rather than ranked below POLAR_ACCESS_TOKEN, so the token
+ * leaves the config instead of staying there, decryptable by every preview.
+ */
+export function readOnlyRefusal(
+  stored: Pick<ProviderSettings, "accessToken" | "previousAccessToken">,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  if (!readOnlyRun(env)) return undefined;
+  const keys = [
+    ...(nonEmpty(stored.accessToken) ? ["polar:accessToken"] : []),
+    ...(nonEmpty(stored.previousAccessToken) ? ["polar:previousAccessToken"] : []),
+  ];
+  if (keys.length === 0) return undefined;
+  return `${keys.join(" and ")} ${keys.length === 1 ? "is" : "are"} set in the stack config, and this run is read-only (POLAR_READ_ONLY=true: a preview or drift check), which never uses a token from stack config: whoever can run a preview can decrypt it, and it may hold webhooks:write. Remove ${keys.length === 1 ? "it" : "them"} (${keys.map((key) => `pulumi config rm ${key} -s <stack>`).join("; ")}) and give each job its token as POLAR_ACCESS_TOKEN: webhooks:write only in the deploy job's environment, webhooks:read in this one's.`;
+}
+
 /**
  * Loopback webhook URLs (http or https) are accepted only when asked for, with
  * `polar:allowLoopbackWebhookUrls` (else env `POLAR_ALLOW_LOOPBACK_WEBHOOK_URLS`) set to "true",
@@ -114,22 +140,15 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 /**
- * Endpoints that `create` took over (adoptId) in this process. The provider host serves one
- * deployment, so when a resource that no longer exists in the program is deleted later in the same
- * run, an id found here belongs to the resource that adopted it and must not be deleted.
+ * Endpoints that `create` took over (adoptId) in this process. Ownership itself lives in each
+ * endpoint's name in Polar (owner.ts), which later runs see; this set is only still filled for
+ * resources whose state holds provider code from before that: their stored `delete` skips an id
+ * found here (a rename with adoptId within one run).
  */
 const ADOPTED_GLOBAL = "__polarWebhooksAdoptedEndpoints";
 
-function adoptedIds(): Set<string> {
+export function rememberAdopted(id: string): void {
   const store = globalThis as Record<string, unknown>;
   store[ADOPTED_GLOBAL] ??= new Set<string>();
-  return store[ADOPTED_GLOBAL] as Set<string>;
-}
-
-export function rememberAdopted(id: string): void {
-  adoptedIds().add(id.toLowerCase());
-}
-
-export function adoptedInThisDeployment(id: string): boolean {
-  return adoptedIds().has(id.toLowerCase());
+  (store[ADOPTED_GLOBAL] as Set<string>).add(id.toLowerCase());
 }

@@ -1,6 +1,7 @@
 // `npm run stack -- drift <stack>`: what changed outside Pulumi since the last deployment.
 export { checkDrift } from "./check";
 export {
+  cannotCheck,
   DRIFT_EXIT,
   driftExitCode,
   driftFromEvents,

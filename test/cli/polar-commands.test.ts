@@ -35,7 +35,11 @@ describe("endpoints", () => {
     const raw = polar.insertEndpoint({
       url: "https://api.example.com/polar/webhooks",
       events: ["order.paid"],
-      name: "ingress",
+      name: "ingress [pulumi polar-webhooks/prod/webhook-endpoint 0123456789ab]",
+    });
+    const orphan = polar.insertEndpoint({
+      url: "https://api.example.com/polar/other",
+      name: "[pulumi polar-webhooks/dev/webhook-endpoint 0123456789ac creating]",
     });
     const legacy = polar.insertEndpoint({
       url: "https://hooks.slack.com/services/T0/B0/tokentokentoken",
@@ -51,9 +55,16 @@ describe("endpoints", () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(
       new RegExp(
-        `${raw.id}\\s+enabled\\s+standard\\s+raw\\s+1\\s+ingress\\s+https://api.example.com/polar/webhooks`,
+        `${raw.id}\\s+enabled\\s+standard\\s+raw\\s+1\\s+ingress\\s+polar-webhooks/prod/webhook-endpoint\\s+https://api.example.com/polar/webhooks`,
       ),
     );
+    expect(table.stdout).toContain(
+      "polar-webhooks/dev/webhook-endpoint (interrupted up: no state holds it)",
+    );
+    expect(listed.endpoints.find((e) => e.id === orphan.id)?.managedBy).toEqual({
+      resource: "polar-webhooks/dev/webhook-endpoint",
+      interrupted: true,
+    });
     expect(table.stdout).toMatch(
       new RegExp(`${legacy.id}\\s+disabled\\s+legacy\\s+slack\\s+1\\s+https://hooks.slack.com/…`),
     );
@@ -72,6 +83,7 @@ describe("endpoints", () => {
       createdAt: legacy.created_at,
       modifiedAt: null,
       stackEndpoint: false,
+      managedBy: null,
     });
     expect(table.stdout + JSON.stringify(listed)).not.toContain("tokentokentoken");
   });

@@ -58,7 +58,11 @@ describe("polar-webhooks (cli/launcher.cjs)", () => {
     polar.insertDelivery({ eventId: event.id, succeeded: false, httpCode: 500 });
 
     const listed = await spawnCli(["deliveries", "--json"], env);
-    const refused = await spawnCli(["redeliver", "0b0c6a4e-5a3f-4c8e-9d43-2f1e6f7b8a90"], env);
+    polar.faults.set({ serverError: { count: 1, method: "POST", status: 500 } });
+    const refused = await spawnCli(
+      ["redeliver", event.id, "--endpoint", endpoint.id, "--rate", "6000"],
+      env,
+    );
     const bad = await spawnCli(["deliveries", "--since", "soon"], env);
 
     expect(json<DeliveriesJson>(listed)).toMatchObject({
@@ -69,6 +73,7 @@ describe("polar-webhooks (cli/launcher.cjs)", () => {
     expect(listed.stderr).toBe("deliveries: page 1 of 1 (1 of 1)\n");
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe("Redelivered 0 events; skipped none; 1 failed.\n");
+    expect(refused.stderr).toContain("Polar may have scheduled it anyway");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--since "soon" is neither a duration nor an ISO 8601 time.');
   });

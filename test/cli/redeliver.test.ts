@@ -35,11 +35,12 @@ function endpoint() {
 const redeliveredIds = () => polar.redeliveries.map((event) => event.id);
 
 describe("redeliver <event-id>…", () => {
-  it("sends each named event once, skips an archived one and says so, and fails on an unknown one", async () => {
+  it("sends each named event of the endpoint once, skips an archived one and says so, and sends no other", async () => {
     const e = endpoint();
     const first = failedEvent(polar, e.id);
     const succeeded = failedEvent(polar, e.id, { recovered: true });
     const archived = failedEvent(polar, e.id, { archived: true });
+    const elsewhere = failedEvent(polar, endpoint().id);
     const unknown = randomUUID();
     const before = redeliveredIds().length;
 
@@ -50,7 +51,10 @@ describe("redeliver <event-id>…", () => {
         succeeded.id,
         first.id.toUpperCase(),
         archived.id,
+        elsewhere.id,
         unknown,
+        "--endpoint",
+        e.id,
         "--rate",
         "6000",
       ],
@@ -63,11 +67,13 @@ describe("redeliver <event-id>…", () => {
     expect(result.stderr).toContain(
       `skipped ${archived.id} (order.paid): archived (older than 90 days): Polar would accept the request and send nothing\n`,
     );
-    expect(result.stderr).toContain(`[1/3] redelivered ${first.id} (order.paid)\n`);
-    expect(result.stderr).toContain(
-      `[3/3] failed ${unknown}: not found: no such event in the token's organization\n`,
-    );
-    expect(result.stdout).toBe("Redelivered 2 events; skipped 1 (1 archived); 1 failed.\n");
+    expect(result.stderr).toContain(`[1/2] redelivered ${first.id} (order.paid)\n`);
+    for (const id of [elsewhere.id, unknown]) {
+      expect(result.stderr).toContain(
+        `not sent ${id}: Polar lists no delivery of it to endpoint ${e.id}: not that endpoint's event (or never attempted), so not sent\n`,
+      );
+    }
+    expect(result.stdout).toBe("Redelivered 2 events; skipped 1 (1 archived); 2 failed.\n");
     // The archive check reads the event's deliveries; the archived event itself is never posted.
     const posts = polar.requests.filter((r) => r.method === "POST").map((r) => r.path);
     expect(posts).not.toContain(`/v1/webhooks/events/${archived.id}/redeliver`);
@@ -79,7 +85,10 @@ describe("redeliver <event-id>…", () => {
     const archived = failedEvent(polar, e.id, { archived: true });
 
     const output = json<RedeliverJson>(
-      await run(["redeliver", event.id, archived.id, "--json", "--rate", "6000"], env),
+      await run(
+        ["redeliver", event.id, archived.id, "--endpoint", e.id, "--json", "--rate", "6000"],
+        env,
+      ),
     );
 
     expect(output).toEqual({
@@ -93,14 +102,23 @@ describe("redeliver <event-id>…", () => {
     });
   });
 
-  it("refuses ids that are not Polar ids and mixed selections, sending nothing", async () => {
+  it("refuses ids that are not Polar ids, mixed selections, and no scope, sending nothing", async () => {
     polar.resetRequests();
-    const bad = await run(["redeliver", "evt_123"], env);
+    const scope = ["--endpoint", randomUUID()];
+    const bad = await run(["redeliver", "evt_123", ...scope], env);
     const mixed = await run(["redeliver", randomUUID(), "--failed", "--since", "1h"], env);
     const unbounded = await run(["redeliver", "--failed"], env);
     const none = await run(["redeliver"], env);
+    const unscoped = await run(["redeliver", "--failed", "--since", "1h"], env);
+    const byId = await run(["redeliver", randomUUID()], env);
 
     expect([bad.code, mixed.code, unbounded.code, none.code]).toEqual([2, 2, 2, 2]);
+    for (const refused of [unscoped, byId]) {
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        "error: redeliver needs --endpoint <id> or --stack <name>: without one, Polar would redeliver to every endpoint of the organization (other stacks, Slack, Discord)\n",
+      );
+    }
     expect(bad.stderr).toContain(`event id "evt_123" is not a Polar id (a UUID`);
     expect(mixed.stderr).toContain("give event ids or --failed, not both");
     expect(unbounded.stderr).toContain(
@@ -110,6 +128,36 @@ describe("redeliver <event-id>…", () => {
       "give event ids, or --failed --since <duration> for a bulk redelivery",
     );
     expect(polar.requests).toEqual([]);
+  });
+});
+
+describe("redeliver against Polar production", () => {
+  it("needs --yes (or yes typed at a terminal); refused, it sends nothing and names the flag", async () => {
+    const e = endpoint();
+    const event = failedEvent(polar, e.id);
+    const production = { ...env, POLAR_SERVER: "production" };
+    const args = ["redeliver", event.id, "--endpoint", e.id, "--rate", "6000"];
+    const before = redeliveredIds().length;
+
+    const refused = await run(args, production);
+    const bulk = await run(
+      ["redeliver", "--failed", "--since", "1h", "--endpoint", e.id, "--rate", "6000"],
+      production,
+    );
+    const dryRun = await run([...args, "--dry-run"], production);
+
+    for (const result of [refused, bulk]) {
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `error: redeliver would redeliver 1 event to endpoint ${e.id} on Polar production, which is production, and stdin is not a terminal, so nobody can be asked: add --yes to go ahead. Nothing was sent.\n`,
+      );
+    }
+    expect(dryRun.code).toBe(0);
+    expect(redeliveredIds().length).toBe(before);
+
+    expect((await run(args, production, { answer: "yes" })).code).toBe(0);
+    expect((await run([...args, "--yes"], production)).code).toBe(0);
+    expect(redeliveredIds().slice(before)).toEqual([event.id, event.id]);
   });
 });
 
@@ -207,7 +255,8 @@ describe("redeliver --failed --since", () => {
       const { id } = await slow.emit("order.paid");
       await firstAttempt;
 
-      const result = await run(["redeliver", "--failed", "--since", "5m"], {
+      const [e] = slow.endpoints();
+      const result = await run(["redeliver", "--failed", "--since", "5m", "--endpoint", e.id], {
         POLAR_API_URL: slow.url,
         POLAR_ACCESS_TOKEN: slow.organizationToken,
       });

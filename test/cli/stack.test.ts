@@ -111,6 +111,38 @@ describe("trigger", () => {
     }
   });
 
+  it("to a stack deployed against Polar production: refused without --yes, asked at a terminal, sent with --yes", async () => {
+    // The fixture's stack read through --cwd (not the dev contract), with POLAR_SERVER=production.
+    const production = { ...project, POLAR_SERVER: "production" };
+    const args = ["trigger", "order.paid", "--cwd", fixture.workDir, "--stack", "local"];
+    const before = received.length;
+
+    const refused = await run(args, production);
+    const ci = await run(args, { ...production, CI: "1" }, { answer: "yes" });
+    const questions: string[] = [];
+    const declined = await run(args, production, { answer: "no", questions });
+
+    expect([refused.code, ci.code, declined.code]).toEqual([2, 2, 2]);
+    expect(refused.stderr).toContain(
+      `error: trigger would POST an invented order.paid event, signed with the stack's secret, to ${fixture.webhookUrl} on stack polar-webhooks/local (Polar production), which is production, and stdin is not a terminal, so nobody can be asked: add --yes to go ahead. Nothing was sent.\n`,
+    );
+    expect(ci.stderr).toContain("and CI is set, so nobody can be asked: add --yes to go ahead.");
+    expect(questions).toEqual([
+      `trigger will POST an invented order.paid event, signed with the stack's secret, to ${fixture.webhookUrl} on stack polar-webhooks/local (Polar production), which is production. Type yes to go ahead: `,
+    ]);
+    expect(received.length).toBe(before);
+
+    const sent = await run([...args, "--yes"], production);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(received.length).toBe(before + 1);
+    // npm run dev's stack is the emulator's, whatever POLAR_SERVER says.
+    const dev = await run(["trigger", "order.paid", "--stack", "local"], {
+      ...local,
+      POLAR_SERVER: "production",
+    });
+    expect(dev.code, dev.stderr).toBe(0);
+  });
+
   it("sends nothing for an unknown type or bad --data, and names what to fix", async () => {
     const before = received.length;
     const typo = await run(["trigger", "subscription.cancelled", "--stack", "local"], local);
@@ -312,5 +344,37 @@ describe("queue peek, dlq peek and dlq redrive", () => {
       moved: 0,
       approximateInDlq: 0,
     });
+  });
+
+  it("--dry-run moves nothing, --max moves that many, and a production stack needs --yes", async () => {
+    await sendToDlq(3);
+    const production = { ...project, POLAR_SERVER: "production" };
+    const onProd = ["dlq", "redrive", "--cwd", fixture.workDir, "--stack", "local"];
+
+    const dryRun = await run(
+      ["dlq", "redrive", "--stack", "local", "--dry-run", "--max", "2"],
+      local,
+    );
+    const refused = await run([...onProd, "--max", "1"], production);
+
+    expect(dryRun.stdout).toBe(
+      "Dry run: would move 2 of about 3 messages from the dead-letter queue back to the queue; nothing moved.\n",
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      "error: dlq redrive would move 1 of about 3 messages from the dead-letter queue back to the queue on stack polar-webhooks/local (Polar production), which is production, and stdin is not a terminal, so nobody can be asked: add --yes to go ahead. Nothing was sent.",
+    );
+    expect(await depth(fixture.deadLetterQueueUrl)).toBe(3);
+
+    const one = await run([...onProd, "--max", "1", "--yes"], production);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toBe(
+      "Moved 1 message from the dead-letter queue back to the queue (one by one).\n",
+    );
+    expect(await depth(fixture.deadLetterQueueUrl)).toBe(2);
+    const rest = json<RedriveJson>(
+      await run(["dlq", "redrive", "--stack", "local", "--json"], local),
+    );
+    expect(rest).toMatchObject({ status: "COMPLETED", moved: 2 });
   });
 });

@@ -37,13 +37,13 @@ class Capture implements Output {
   }
 }
 
-/** An environment without the machine's Polar, Pulumi and AWS settings, plus `env`. */
+/** An environment without the machine's Polar, Pulumi, AWS and CI settings, plus `env`. */
 export function cleanEnv(env: Environment = {}): Record<string, string> {
   const base: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (
       value !== undefined &&
-      !/^(POLAR_|PULUMI_CONFIG_PASSPHRASE|PULUMI_BACKEND_URL|AWS_)/.test(key)
+      !/^(POLAR_|PULUMI_CONFIG_PASSPHRASE|PULUMI_BACKEND_URL|AWS_|CI$)/.test(key)
     ) {
       base[key] = value;
     }
@@ -57,13 +57,28 @@ export function cleanEnv(env: Environment = {}): Record<string, string> {
 export async function run(
   argv: readonly string[],
   env: Environment = {},
-  options: { tty?: boolean } = {},
+  options: {
+    tty?: boolean;
+    /** A person at a terminal (stdin a TTY) who types this to any question; asked in `questions`. */
+    answer?: string;
+    questions?: string[];
+  } = {},
 ): Promise<CliRun> {
   const stdout = new Capture(`polar-webhooks ${argv[0] ?? ""} stdout`, options.tty);
   const stderr = new Capture(`polar-webhooks ${argv[0] ?? ""} stderr`, options.tty);
+  const { answer } = options;
   const io: CliIo = {
     stdout,
     stderr,
+    stdin: { isTTY: answer !== undefined },
+    ...(answer !== undefined
+      ? {
+          ask: async (question: string) => {
+            options.questions?.push(question);
+            return answer;
+          },
+        }
+      : {}),
     env: cleanEnv(env),
     now: () => Date.now(),
     sleep: (ms) => new Promise((done) => setTimeout(done, ms)),

@@ -132,6 +132,37 @@ describe("faults: dropped connections", () => {
   });
 });
 
+describe("faults: commit then hold", () => {
+  it("commits, then answers nothing until the client goes away; the next request is answered", async () => {
+    polar.faults.set({ commitThenHold: { count: 1, method: "POST", path: ENDPOINTS } });
+    const { request } = await import("node:http");
+    const target = new URL(`${polar.url}${ENDPOINTS}`);
+    let answered = false;
+    const held = request(target, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${polar.organizationToken}`,
+        "content-type": "application/json",
+      },
+    });
+    held.on("response", () => (answered = true));
+    held.on("error", () => undefined);
+    held.end(JSON.stringify(BODY));
+
+    await vi.waitFor(() => expect(polar.endpoints()).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
+    expect(polar.requests.map((entry) => [entry.method, entry.status, entry.fault])).toEqual([
+      ["POST", 201, "commitThenHold"],
+    ]);
+    held.destroy();
+
+    const next = await api("POST", ENDPOINTS, { body: BODY });
+    expect(next.status).toBe(201);
+    expect(polar.endpoints()).toHaveLength(2);
+  });
+});
+
 describe("faults: latency", () => {
   it("delays matching requests by a fixed time", async () => {
     polar.faults.set({ latency: { ms: 200, method: "GET" } });

@@ -2,8 +2,8 @@
 // operations the npm scripts run (scripts/operations.ts) on an inline program of WebhookEndpoints
 // (the AWS program cannot run here). Each check changes no state; each drift is then fixed the way
 // its line says, with `npm run up`, and the next check is clean. Follows the README's runbook.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PolarClient, WebhookEndpoint } from "../../providers/polar";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { PolarClient, parseName, WebhookEndpoint } from "../../providers/polar";
 import { runOperation, type Operation } from "../../scripts/operations";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
 import { createEngineStack, outputCollector, type EngineStack } from "./harness";
@@ -62,7 +62,8 @@ describe("drift check (npm run stack -- drift)", () => {
     return result;
   }
 
-  const endpointNamed = (name: string) => polar.endpoints().find((e) => e.name === name)!;
+  const endpointNamed = (name: string) =>
+    polar.endpoints().find((e) => parseName(e.name).declared === name)!;
 
   it("a stack never deployed: says so and exits 2", async () => {
     const { code, output } = await drift();
@@ -182,6 +183,64 @@ describe("drift check (npm run stack -- drift)", () => {
     const stored = state.deployment.resources.find((r: { id?: string }) => r.id === orders.id);
     expect(stored.outputs.secret.plaintext).toBe(JSON.stringify(reset.secret));
     expect((await drift()).code).toBe(0);
+  });
+
+  it("a read-only run (the workflows' previews and drift checks) refuses a token in stack config, and reads with POLAR_ACCESS_TOKEN", async () => {
+    // The stack's config holds the organization token, which has webhooks:write.
+    const readToken = polar.createToken({ kind: "organization", scopes: ["webhooks:read"] });
+    const env = { ...process.env, POLAR_READ_ONLY: "true", POLAR_ACCESS_TOKEN: readToken };
+    const refusal =
+      "polar:accessToken is set in the stack config, and this run is read-only (POLAR_READ_ONLY=true: a preview or drift check), which never uses a token from stack config";
+    const operate = async (operation: Operation) => {
+      const printed: string[] = [];
+      const code = await runOperation(engine.stack, operation, {
+        onOutput: log.onOutput,
+        print: (line) => printed.push(line),
+        env,
+      });
+      return { code, output: printed.join("\n") };
+    };
+    polar.resetRequests();
+
+    const drifted = await operate("drift");
+    const previewed = await operate("preview");
+    expect([drifted.code, previewed.code]).toEqual([2, 2]);
+    expect(drifted.output).toContain(`[drift] prod: cannot check for drift: ${refusal}`);
+    expect(previewed.output).toContain(`[preview] prod: refused: ${refusal}`);
+    expect(previewed.output).toContain("pulumi config rm polar:accessToken -s <stack>");
+    // A plain `pulumi preview` in such a job: the provider refuses the config token too.
+    vi.stubEnv("POLAR_READ_ONLY", "true");
+    vi.stubEnv("POLAR_ACCESS_TOKEN", readToken);
+    try {
+      const failure = await engine.stack.preview({ onOutput: log.onOutput }).then(
+        () => "",
+        (error: Error) => error.message,
+      );
+      expect(failure).toContain(refusal);
+      expect(polar.requests).toEqual([]);
+
+      // The token moved out of the config as the message says, and one `up` by the deploy job
+      // (with its token in POLAR_ACCESS_TOKEN), after which the state's provider holds none
+      // either: the read-only job reads with its own token, and only reads.
+      await engine.stack.removeConfig("polar:accessToken");
+      vi.stubEnv("POLAR_READ_ONLY", "");
+      vi.stubEnv("POLAR_ACCESS_TOKEN", polar.organizationToken);
+      expect((await run("up")).code).toBe(0);
+      vi.stubEnv("POLAR_READ_ONLY", "true");
+      vi.stubEnv("POLAR_ACCESS_TOKEN", readToken);
+      polar.resetRequests();
+      expect((await operate("drift")).code).toBe(0);
+      expect((await operate("preview")).code).toBe(0);
+      expect(polar.requests.length).toBeGreaterThan(0);
+      expect(polar.requests.filter((r) => r.method !== "GET")).toEqual([]);
+      expect(polar.requests.every((r) => r.status === 200)).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+      await engine.stack.setConfig("polar:accessToken", {
+        value: polar.organizationToken,
+        secret: true,
+      });
+    }
   });
 
   it("cannot check without a Polar token: exit 2 with the provider's message", async () => {

@@ -3,9 +3,10 @@
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import {
   LocalWorkspace,
   type ConfigMap,
@@ -178,4 +179,51 @@ export function outputCollector(): { onOutput: (line: string) => void; text: () 
     },
     text: () => lines.join(""),
   };
+}
+
+/**
+ * SIGKILLs the `pulumi` CLI this process started for `stackName` (the Automation API's child),
+ * and everything it started (the provider host): what a cancelled CI job or a dead runner does,
+ * with no chance to save state or clean up. Linux (/proc). Returns the ids it killed.
+ */
+export function killPulumiCli(stackName: string): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ")".
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const argv = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    } catch {
+      return [];
+    }
+  };
+  const cli = (children.get(process.pid) ?? []).find((pid) => {
+    const args = argv(pid);
+    return basename(args[0] ?? "") === "pulumi" && args.includes(stackName);
+  });
+  if (cli === undefined) throw new Error(`no pulumi CLI for stack ${stackName} is running`);
+  const tree: number[] = [];
+  const collect = (pid: number) => {
+    tree.push(pid);
+    for (const child of children.get(pid) ?? []) collect(child);
+  };
+  collect(cli);
+  for (const pid of tree) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return tree;
 }

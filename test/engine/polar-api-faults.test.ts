@@ -4,7 +4,7 @@
 // (commit-then-drop). The stack must converge with exactly one endpoint per resource, and destroy
 // must leave none.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WebhookEndpoint } from "../../providers/polar";
+import { parseName, WebhookEndpoint } from "../../providers/polar";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
 import { startFaultProxy, type FaultProxy, type FaultRule } from "../support/fault-proxy";
 import { createEngineStack, outputCollector, type EngineStack } from "./harness";
@@ -65,14 +65,15 @@ describe("WebhookEndpoint × 10 under 20 % Polar API faults (real engine)", () =
       seed: SEED,
       rate: FAULT_RATE,
       faults: POLAR_FAULTS,
-      // What a request is: method, route and the endpoint's name (never its random id), so a
-      // request's fate does not depend on the order the engine's parallel steps send them.
+      // What a request is: method, route and the endpoint's declared name (never its random id,
+      // nor its owner marker), so a request's fate does not depend on the order the engine's
+      // parallel steps send them.
       keyOf: (request) => {
         const path = request.url.split("?")[0]!;
         const id = /\/endpoints\/([0-9a-f-]{36})/.exec(path)?.[1];
         const name =
           id !== undefined
-            ? polar.getEndpoint(id, { includeDeleted: true })?.name
+            ? parseName(polar.getEndpoint(id, { includeDeleted: true })?.name).declared
             : nameInBody(request.body);
         return `${request.method} ${id !== undefined ? path.replace(id, "{id}") : path} ${name ?? ""}`;
       },
@@ -130,16 +131,17 @@ describe("WebhookEndpoint × 10 under 20 % Polar API faults (real engine)", () =
     await converge("up", () => engine.stack.up({ onOutput: log.onOutput }));
 
     const live = polar.endpoints();
-    expect(live.map((e) => e.name).sort()).toEqual([...NAMES].sort());
+    const declared = (e: { name: string | null }) => parseName(e.name).declared;
+    expect(live.map(declared).sort()).toEqual([...NAMES].sort());
     for (const [i, name] of NAMES.entries()) {
-      expect(live.find((e) => e.name === name)).toMatchObject({
+      expect(live.find((e) => declared(e) === name)).toMatchObject({
         url: `https://example.com/hooks/${name}`,
         enabled: enabledOf(i),
       });
     }
     const outputs = await engine.stack.outputs();
     expect(Object.fromEntries(NAMES.map((name) => [name, outputs[name]?.value]))).toEqual(
-      Object.fromEntries(live.map((e) => [e.name, e.id])),
+      Object.fromEntries(live.map((e) => [declared(e), e.id])),
     );
     // Polar created exactly 10 endpoints: none was made twice, not even one cleaned up later.
     const created = polar.requests.filter((r) => r.method === "POST" && r.status === 201);
@@ -191,7 +193,9 @@ describe("WebhookEndpoint × 10 under 20 % Polar API faults (real engine)", () =
 function nameInBody(body: Buffer): string | undefined {
   try {
     const parsed = JSON.parse(body.toString("utf8")) as { name?: unknown };
-    return typeof parsed.name === "string" ? parsed.name : undefined;
+    return typeof parsed.name === "string"
+      ? (parseName(parsed.name).declared ?? undefined)
+      : undefined;
   } catch {
     return undefined;
   }

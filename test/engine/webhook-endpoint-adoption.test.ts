@@ -63,7 +63,7 @@ describe("WebhookEndpoint renamed or adopted by the stack that manages it", () =
     expect(outputs.secret.value).toBe(original.secret);
   }
 
-  it("a rename with aliases that also names its own endpoint in adoptId is only recorded", async () => {
+  it("a rename with aliases that also names its own endpoint in adoptId replaces nothing: the name in Polar follows", async () => {
     declared = {
       name: "orders-v2",
       adoptId: original.id,
@@ -76,7 +76,17 @@ describe("WebhookEndpoint renamed or adopted by the stack that manages it", () =
 
     const result = await engine.stack.up({ onOutput: log.onOutput });
     expect(result.summary.resourceChanges).toEqual({ update: 1, same: 1 });
-    expect(polar.requests).toEqual([]);
+    // One call: the endpoint's name in Polar now names the resource by its new name.
+    expect(polar.requests.map((r) => [r.method, r.body])).toEqual([
+      [
+        "PATCH",
+        {
+          name: expect.stringMatching(
+            /^\[pulumi polar-endpoint-adoption\/test\/orders-v2 [0-9a-f]{12}\]$/,
+          ),
+        },
+      ],
+    ]);
     await expectEndpointKept("orders-v2");
   });
 

@@ -1,7 +1,7 @@
 // `pulumi up` against a misbehaving Polar: rate limits, gateway errors, dropped connections, and a
 // create whose answer is lost after Polar committed it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { WebhookEndpoint } from "../../providers/polar";
+import { parseName, WebhookEndpoint } from "../../providers/polar";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
 import { startFaultProxy, type FaultProxy, type FaultRule } from "../support/fault-proxy";
 import { createEngineStack, outputCollector, type EngineStack } from "./harness";
@@ -71,7 +71,7 @@ describe("WebhookEndpoint under faults", () => {
     expect(
       polar
         .endpoints()
-        .map((e) => e.name)
+        .map((e) => parseName(e.name).declared)
         .sort(),
     ).toEqual(["a", "b", "c"]);
     const statuses = polar.requests.map((r) => r.status);
@@ -147,6 +147,8 @@ describe("WebhookEndpoint under faults", () => {
 
     const result = await engine.stack.up({ onOutput: log.onOutput });
     expect(result.summary.resourceChanges).toEqual({ create: 1, same: 1 });
-    expect(polar.endpoints().map((e) => [e.name, e.enabled])).toEqual([["quiet", false]]);
+    expect(polar.endpoints().map((e) => [parseName(e.name).declared, e.enabled])).toEqual([
+      ["quiet", false],
+    ]);
   });
 });

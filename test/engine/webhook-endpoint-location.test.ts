@@ -185,7 +185,11 @@ describe("WebhookEndpoint when the stack's Polar server or token changes", () =>
     delete engine.stack.workspace.envVars.POLAR_PREVIOUS_ACCESS_TOKEN;
     // (The engine does not count a pending deletion among the summary's changes.)
     expect(a.endpoints()).toEqual([]);
-    expect(calls(a)).toEqual(["DELETE /v1/webhooks/endpoints/{id} 204"]);
+    // A delete first reads the endpoint: its name in Polar must still name this resource.
+    expect(calls(a)).toEqual([
+      "GET /v1/webhooks/endpoints/{id} 200",
+      "DELETE /v1/webhooks/endpoints/{id} 204",
+    ]);
     const [onB] = b.endpoints();
     expect(b.endpoints()).toHaveLength(1);
     expect(result.outputs.id.value).toBe(onB.id);

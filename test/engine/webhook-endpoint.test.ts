@@ -2,10 +2,18 @@
 // host, passphrase secrets on a file backend, against the Polar emulator over a real socket.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebhookEndpoint, type WebhookEndpointArgs } from "../../providers/polar";
+import { ownerOf } from "../../providers/polar/owner";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
 import { createEngineStack, outputCollector, SECRET_SIGNATURE, type EngineStack } from "./harness";
 
 const ENDPOINT_TYPE = "pulumi-nodejs:dynamic/polar:WebhookEndpoint";
+/** The resource as its endpoint's name in Polar names it (a file backend's organization). */
+const OWNER = ownerOf({
+  organization: "organization",
+  project: "polar-endpoint-lifecycle",
+  stack: "test",
+  name: "hook",
+});
 
 describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
   let polar: PolarEmulator;
@@ -95,7 +103,7 @@ describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
     expect(polar.endpoints()).toHaveLength(1);
     expect(endpoint).toMatchObject({
       url: "https://example.com/polar/webhooks",
-      name: "ingress",
+      name: `ingress [pulumi ${OWNER}]`,
       events: ["order.paid"],
       format: "raw",
       enabled: true,
@@ -111,7 +119,7 @@ describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
       url: "https://example.com/polar/webhooks",
       format: "raw",
       events: ["order.paid"],
-      name: "ingress",
+      name: `ingress [pulumi ${OWNER} creating]`,
     });
     await expectNoSecretInClear();
   });
@@ -137,7 +145,7 @@ describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
       url: "https://hooks.slack.com/services/T000/B000/XXXX",
       events: ["order.paid", "subscription.canceled"],
       format: "slack",
-      name: "slack alerts",
+      name: `slack alerts [pulumi ${OWNER}]`,
       enabled: false,
       secret: firstSecret,
     });
@@ -240,7 +248,7 @@ describe("WebhookEndpoint lifecycle under the Pulumi engine", () => {
     expect(polar.getEndpoint(dashboardMade.id)).toMatchObject({
       url: "https://example.com/polar/webhooks",
       events: ["order.paid"],
-      name: "ingress",
+      name: `ingress [pulumi ${OWNER}]`,
       secret: dashboardMade.secret,
       uses_standard_webhook_signature: false,
     });

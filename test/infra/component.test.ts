@@ -143,6 +143,7 @@ describe("Class: PolarWebhookIngress", () => {
         .sort(),
     ).toEqual([
       "hooks-api-5xx",
+      "hooks-api-throttled",
       "hooks-dlq-not-empty",
       "hooks-forbidden-spike",
       "hooks-receiver-errors",
@@ -151,7 +152,7 @@ describe("Class: PolarWebhookIngress", () => {
       ofType(harness, "aws:cloudwatch/logMetricFilter:LogMetricFilter")
         .map((f) => f.name)
         .sort(),
-    ).toEqual(["hooks-enqueue-failures", "hooks-forbidden"]);
+    ).toEqual(["hooks-enqueue-failures", "hooks-forbidden", "hooks-throttled"]);
   });
 
   it("links its dashboard in the console of the queue's region", () => {

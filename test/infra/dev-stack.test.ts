@@ -111,8 +111,8 @@ describe("Program: dev stack (Polar sandbox)", () => {
       "aws:apigatewayv2/route:Route": 1,
       "aws:apigatewayv2/stage:Stage": 1,
       "aws:lambda/permission:Permission": 1,
-      "aws:cloudwatch/logMetricFilter:LogMetricFilter": 3,
-      "aws:cloudwatch/metricAlarm:MetricAlarm": 7,
+      "aws:cloudwatch/logMetricFilter:LogMetricFilter": 4,
+      "aws:cloudwatch/metricAlarm:MetricAlarm": 8,
       [ENDPOINT_TYPE]: 1,
     });
     expect(harness.invokes).toEqual([]);
@@ -315,7 +315,7 @@ describe("Program: dev stack (Polar sandbox)", () => {
     expect(stored.current).toMatch(/^whsec_/);
   });
 
-  it("alarms on the DLQ, Lambda errors, API 5xx and a spike of 403s, without actions when no email is set", () => {
+  it("alarms on the DLQ, Lambda errors, API 5xx, a spike of 403s and any API throttling (429), without actions when no email is set", () => {
     const filter = named(
       harness,
       "aws:cloudwatch/logMetricFilter:LogMetricFilter",
@@ -331,8 +331,27 @@ describe("Program: dev stack (Polar sandbox)", () => {
         unit: "Count",
       },
     });
+    expect(
+      named(harness, "aws:cloudwatch/logMetricFilter:LogMetricFilter", `${PREFIX}-throttled`)
+        .inputs,
+    ).toEqual({
+      logGroupName: ACCESS_LOG_GROUP,
+      pattern: "{ $.status = 429 }",
+      metricTransformation: {
+        namespace: "PolarWebhooks",
+        name: `${PREFIX}-throttled`,
+        value: "1",
+        unit: "Count",
+      },
+    });
     // The consumer's alarms: test/infra/consumer-graph.ts.
-    const receiverAlarms = ["dlq-not-empty", "receiver-errors", "api-5xx", "forbidden-spike"];
+    const receiverAlarms = [
+      "dlq-not-empty",
+      "receiver-errors",
+      "api-5xx",
+      "forbidden-spike",
+      "api-throttled",
+    ];
     const alarms = Object.fromEntries(
       ofType(harness, "aws:cloudwatch/metricAlarm:MetricAlarm")
         .filter((a) => receiverAlarms.includes(a.name.slice(PREFIX.length + 1)))
@@ -390,6 +409,14 @@ describe("Program: dev stack (Polar sandbox)", () => {
         statistic: "Sum",
         threshold: 10,
       },
+      [`${PREFIX}-api-throttled`]: {
+        ...common,
+        namespace: "PolarWebhooks",
+        metricName: `${PREFIX}-throttled`,
+        dimensions: undefined,
+        statistic: "Sum",
+        threshold: 0,
+      },
     });
     expect(ofType(harness, "aws:sns/topic:Topic")).toEqual([]);
   });
@@ -409,7 +436,7 @@ describe("Program: dev stack (Polar sandbox)", () => {
       "aws:lambda/permission:Permission",
       "aws:sqs/redrivePolicy:RedrivePolicy",
     ]);
-    expect(tagged.length).toBe(21);
+    expect(tagged.length).toBe(22);
     for (const resource of tagged) {
       expect({ name: resource.name, tags: resource.inputs.tags }).toEqual({
         name: resource.name,

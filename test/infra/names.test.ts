@@ -75,7 +75,7 @@ describe("Class: PolarWebhookIngress", () => {
     it("gives every AWS child a physical name within AWS's limit", () => {
       // Assess
       const names = physicalNames(harness);
-      expect(names).toHaveLength(32);
+      expect(names).toHaveLength(35);
       expect(names.filter((n) => n.length > n.max)).toEqual([]);
     });
 

@@ -126,6 +126,7 @@ describe("Program: prod stack (Polar production)", () => {
     const alarms = ofType(harness, "aws:cloudwatch/metricAlarm:MetricAlarm");
     expect(alarms.map((a) => a.name).sort()).toEqual([
       `${PREFIX}-api-5xx`,
+      `${PREFIX}-api-throttled`,
       `${PREFIX}-consumer-errors`,
       `${PREFIX}-consumer-failed-records`,
       `${PREFIX}-dlq-not-empty`,
@@ -182,7 +183,7 @@ describe("Program: prod stack (Polar production)", () => {
     const tagged = harness.resources.filter((r) =>
       (TAGGED_RESOURCE_TYPES as readonly string[]).includes(r.type),
     );
-    expect(tagged.length).toBe(22);
+    expect(tagged.length).toBe(23);
     for (const resource of tagged) {
       expect({ name: resource.name, tags: resource.inputs.tags }).toEqual({
         name: resource.name,

@@ -34,6 +34,11 @@ const DASHBOARD_CHILDREN: readonly (readonly [string, string])[] = [
   ["aws:cloudwatch/dashboard:Dashboard", "dashboard"],
   ["aws:cloudwatch/logMetricFilter:LogMetricFilter", "enqueue-failures"],
 ];
+// Added with the API-throttling alarm.
+const THROTTLING_CHILDREN: readonly (readonly [string, string])[] = [
+  ["aws:cloudwatch/logMetricFilter:LogMetricFilter", "throttled"],
+  ["aws:cloudwatch/metricAlarm:MetricAlarm", "api-throttled"],
+];
 // The stack's Polar endpoint: declared by the program itself until the component made it (`endpoint`), since
 // then a child, aliased to its earlier URN (ENDPOINT_ALIAS), so existing stacks keep the endpoint and its secret.
 const ENDPOINT_CHILDREN: readonly (readonly [string, string])[] = [
@@ -63,6 +68,7 @@ export function expectedUrns(
     ...CHILDREN,
     ...(options.alarmEmail ? ALARM_EMAIL_CHILDREN : []),
     ...DASHBOARD_CHILDREN,
+    ...THROTTLING_CHILDREN,
     ...ENDPOINT_CHILDREN,
     ...(options.consumer ? CONSUMER_CHILDREN : []),
   ];

@@ -2,7 +2,11 @@
 // emulator. When it is set, where its instant comes from, and that it survives later updates and
 // refreshes until the next rotation.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { webhookEndpointProvider, type WebhookEndpointInputs } from "../../providers/polar";
+import {
+  PolarClient,
+  webhookEndpointProvider,
+  type WebhookEndpointInputs,
+} from "../../providers/polar";
 import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
 
 let polar: PolarEmulator;
@@ -143,5 +147,29 @@ describe("webhookEndpointProvider: secretRotatedAt", () => {
     expect(rotate.changes).toBe(true);
     expect(rotate.stables).not.toContain("secretRotatedAt");
     expect(rotate.stables).not.toContain("previousSecret");
+  });
+
+  it("takes a reset that already happened (an `up` killed after Polar reset the secret) instead of resetting again", async () => {
+    useToken();
+    const created = await webhookEndpointProvider.create(inputs());
+    const client = new PolarClient({ accessToken: polar.organizationToken, baseUrl: polar.url });
+    const reset = await client.resetWebhookEndpointSecret(created.id);
+    await client.close();
+    polar.resetRequests();
+
+    const rotated = await webhookEndpointProvider.update(
+      created.id,
+      created.outs!,
+      inputs({ secretRotation: "2026-12" }),
+    );
+
+    expect(polar.requests.map((r) => `${r.method} ${r.route}`)).toEqual([
+      "GET /v1/webhooks/endpoints/{id}",
+    ]);
+    expect(rotated.outs).toMatchObject({
+      secret: reset.secret,
+      previousSecret: created.outs!.secret,
+      secretRotatedAt: instant(reset.modified_at),
+    });
   });
 });
