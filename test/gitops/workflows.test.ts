@@ -1,6 +1,6 @@
 // The GitOps workflows, checked from the parsed YAML: which jobs each event runs and in which
 // environment, permissions, concurrency, where secrets can appear, and that the environments the
-// README documents are the ones the workflows use.
+// docs/gitops.md documents are the ones the workflows use.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -43,21 +43,17 @@ const writeEnvironments = new Set(
   allJobs.filter(({ job }) => deploys(job)).map(({ job }) => job.environment),
 );
 
-const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
-const gitopsSection = readme.slice(
-  readme.indexOf("## GitOps"),
-  readme.indexOf("## Toolchain notes"),
-);
+const gitopsSection = readFileSync(join(repoRoot, "docs", "gitops.md"), "utf8");
 
-/** Rows of the README's environment table: name → the "used by" and "protection rules" cells. */
+/** Rows of docs/gitops.md's environment table: name → the "used by" and "protection rules" cells. */
 function documentedEnvironments(): Map<string, { usedBy: string; protection: string }> {
   const rows = new Map<string, { usedBy: string; protection: string }>();
-  const table = gitopsSection.slice(gitopsSection.indexOf("### GitHub environments"));
+  const table = gitopsSection.slice(gitopsSection.indexOf("## GitHub environments"));
   for (const line of table.split("\n")) {
     const cells = line.split("|").map((cell) => cell.trim());
     const name = /^`([a-z-]+)`$/.exec(cells[1] ?? "")?.[1];
     if (name && cells.length >= 5) rows.set(name, { usedBy: cells[2], protection: cells[3] });
-    if (line.startsWith("### ") && !line.includes("GitHub environments")) break;
+    if (/^#{1,3} /.test(line) && !line.includes("GitHub environments")) break;
   }
   return rows;
 }
@@ -307,7 +303,7 @@ describe("concurrency", () => {
 describe("environments and secrets", () => {
   const documented = documentedEnvironments();
 
-  it("the README documents every environment the workflows use, and the jobs that use it", () => {
+  it("docs/gitops.md documents every environment the workflows use, and the jobs that use it", () => {
     const used = new Set(allJobs.map(({ job }) => job.environment).filter(Boolean));
     expect([...used].sort()).toEqual([...documented.keys()].sort());
     for (const { workflow: w, job } of allJobs.filter(({ job }) => job.environment)) {
@@ -369,7 +365,7 @@ describe("environments and secrets", () => {
     }
   });
 
-  it("the README names every secret and variable the workflows read", () => {
+  it("docs/gitops.md names every secret and variable the workflows read", () => {
     const sources = allJobs.map(({ job }) => job.source).join("\n");
     const referenced = new Set(
       [...sources.matchAll(/\b(secrets|vars)\.([A-Z_]+)/g)].map((m) => m[2]),
