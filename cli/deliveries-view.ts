@@ -1,6 +1,6 @@
 /**
  * Deliveries as the CLI shows them: attempt numbers per event, the table and the JSON shape
- * (`polar-webhooks deliveries --json`, documented in the README; change it only additively).
+ * (`polar-webhooks deliveries --json`, documented in docs/cli.md; change it only additively).
  */
 import type { WebhookDelivery } from "../providers/polar";
 import { formatAge } from "./duration";

@@ -1,4 +1,4 @@
-/** Exit codes: documented in the README ("Operations CLI"), relied on by scripts. */
+/** Exit codes: documented in docs/cli.md, relied on by scripts. */
 export const EXIT = {
   /** Done; for `trigger`, the receiver answered 2xx. */
   OK: 0,

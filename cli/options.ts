@@ -17,7 +17,8 @@ export const CWD_OPTION: OptionSpec = {
 
 export const JSON_OPTION: OptionSpec = {
   type: "boolean",
-  description: "Print JSON for scripts on stdout (shapes in the README); progress stays on stderr.",
+  description:
+    "Print JSON for scripts on stdout (shapes in docs/cli.md); progress stays on stderr.",
 };
 
 export const RATE_OPTION: OptionSpec = {

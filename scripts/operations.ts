@@ -17,7 +17,7 @@ export interface OperationIo {
   readonly json?: boolean;
   /**
    * up and preview: refresh first (default true). Off only to get past stored provider code that
-   * can no longer read (see the README's upgrade runbook).
+   * can no longer read (docs/runbooks.md, "Upgrade the provider").
    */
   readonly refresh?: boolean;
   /** The environment the run reads POLAR_READ_ONLY from (default: this process's). */

@@ -150,7 +150,7 @@ export function recoverReport(
     const since = endpoint.disabledSince ?? "it was disabled";
     out(
       endpoint.reEnabled
-        ? `From about ${since} until now, while the endpoint was disabled, Polar created no events for it: what happened then never reaches it, and no redelivery brings it back. Reconcile that period from Polar's API (README: "Recover after an outage").`
+        ? `From about ${since} until now, while the endpoint was disabled, Polar created no events for it: what happened then never reaches it, and no redelivery brings it back. Reconcile that period from Polar's API (docs/runbooks.md: "Recover after an outage").`
         : `While the endpoint is disabled (since about ${since}), Polar creates no events for it: what happens meanwhile never reaches it, and no redelivery brings it back.`,
     );
   }

@@ -1,5 +1,5 @@
 /**
- * The README's "re-run an event on purpose" recipe, against moto's SQS and DynamoDB: a redelivery of a handled
+ * docs/consumer.md's "re-run an event on purpose" recipe, against moto's SQS and DynamoDB: a redelivery of a handled
  * `webhook-id` is acknowledged without running; after deleting the item whose `id` is
  * `polar-webhooks#` + base64(MD5("<webhook-id>" in JSON quotes)) — what
  * `printf '"%s"' "$WEBHOOK_ID" | openssl md5 -binary | base64` prints — the next redelivery runs it again.
@@ -19,7 +19,7 @@ import {
 
 const moto = useMoto();
 
-/** The README's shell pipeline, in Node. */
+/** docs/consumer.md's shell pipeline, in Node. */
 function recordId(webhookId: string): string {
   return `polar-webhooks#${createHash("md5").update(`"${webhookId}"`).digest("base64")}`;
 }
@@ -50,7 +50,7 @@ describe("Runbook: re-run one event within the idempotency window", () => {
     const items = await scanTable(moto.dynamodb, tableName);
     expect(items.map((item) => item.id?.S)).toEqual([recordId(first.webhookId)]);
 
-    // Act: delete the record as the README does, then redeliver again
+    // Act: delete the record as docs/consumer.md does, then redeliver again
     await moto.dynamodb.send(
       new DeleteItemCommand({
         TableName: tableName,

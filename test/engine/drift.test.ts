@@ -1,7 +1,7 @@
 // `npm run stack -- drift <stack>` under the real engine against the Polar emulator: the same
 // operations the npm scripts run (scripts/operations.ts) on an inline program of WebhookEndpoints
 // (the AWS program cannot run here). Each check changes no state; each drift is then fixed the way
-// its line says, with `npm run up`, and the next check is clean. Follows the README's runbook.
+// its line says, with `npm run up`, and the next check is clean. Follows the runbook in docs/runbooks.md.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PolarClient, parseName, WebhookEndpoint } from "../../providers/polar";
 import { runOperation, type Operation } from "../../scripts/operations";

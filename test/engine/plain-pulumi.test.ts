@@ -111,7 +111,7 @@ describe("plain `pulumi` through the Node.js language host", () => {
       expect(out.subscriptionsSecret).toBe(secretInPolar(out.subscriptionsId));
     });
 
-    it("the README's drift check passes, then fails once Polar disables an endpoint", async () => {
+    it("the drift check of docs/runbooks.md passes, then fails once Polar disables an endpoint", async () => {
       const drift = ["refresh", "--preview-only", "--expect-no-changes", "--run-program"];
       const clean = await run(...drift);
       expect(clean, clean.output).toMatchObject({ code: 0 });

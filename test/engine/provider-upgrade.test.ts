@@ -1,6 +1,6 @@
 // Provider upgrades under the real engine. Pulumi stores the serialized provider with each
 // resource and runs that copy for reads and deletes; here the state is rewritten to hold an
-// older provider (one whose read and delete are broken), then the README's upgrade runbook runs:
+// older provider (one whose read and delete are broken), then the upgrade runbook (docs/runbooks.md) runs:
 // `npm run up -- <stack> --no-refresh` (the stored read is broken) stores the current code with one
 // update per endpoint (no call to Polar, same endpoint, same secret), after which refresh and
 // destroy run the current code. Also: refresh and destroy as the npm scripts run them

@@ -1,4 +1,4 @@
-// The README's rotate runbook, end to end: the rotation through the real engine against the Polar
+// The rotate runbook (docs/runbooks.md), end to end: the rotation through the real engine against the Polar
 // emulator (config marker, `up`), the SSM value built from the stack outputs by the program's own
 // functions and put into moto's SSM, then the receiver reading it, with deliveries the emulator
 // signs: the old secret before expiry (202) and after (403), the new one (202); then the grace

@@ -1,6 +1,6 @@
 // Moving a deployed stack: another token of the same organization (rotation), a token of another
 // organization, and another Polar server (two emulators: the apiUrl switch stands for
-// `pulumi config set polar:server production`). Follows the README's runbook.
+// `pulumi config set polar:server production`). Follows the runbook in docs/runbooks.md.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -218,7 +218,7 @@ describe("WebhookEndpoint when the stack's Polar server or token changes", () =>
     expect(a.endpoints()).toHaveLength(1);
 
     b.deleteEndpointOutOfBand(onB.id);
-    // The commands the error message and the README give.
+    // The commands the error message and docs/runbooks.md give.
     const file = join(engine.directory, "state.json");
     await engine.cli(["stack", "export", "--file", file]);
     const exported = JSON.parse(await readFile(file, "utf8"));
