@@ -24,7 +24,9 @@ import {
   type PolarServer,
 } from "./config/keys";
 import { consumerTypeErrors, programIsTypeChecked } from "./config/consumer-types";
-import { display, problem } from "./config/messages";
+import { display, problem, type StackConfigProblem } from "./config/messages";
+
+export type { StackConfigProblem } from "./config/messages";
 import type { LogRetentionDays, QueueKind } from "./ingress/constants";
 import { CONSUMER_SETTINGS, consumerConflicts } from "./ingress/consumer-settings";
 
@@ -79,13 +81,6 @@ export interface StackConfig {
   readonly adoptEndpointId?: string;
   readonly apiVersion?: (typeof POLAR_API_VERSIONS)[number];
   readonly organizationId?: string;
-}
-
-export interface StackConfigProblem {
-  /** Full config key, e.g. `polar-webhooks:events`. */
-  readonly key: string;
-  /** One line: `<key>: <value> is invalid; <details; ><what is allowed>`. */
-  readonly message: string;
 }
 
 /** A `RunError`: Pulumi prints the message without a stack trace. */

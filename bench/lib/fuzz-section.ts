@@ -1,27 +1,29 @@
 /**
- * The adversarial fuzzer (issue 12 part 2) as a bench section: 100,000 cases (10,000 with
- * --quick), every safety count beside its target of 0. The fuzzer itself is npm test's
- * (test/adversarial, `runReceiverFuzz`); bench/sections/index.ts wires the two.
+ * The adversarial fuzzer as a bench section: 100,000 cases (10,000 with --quick), every safety count beside its
+ * target of 0. The fuzzer is npm test's (test/adversarial/receiver-fuzz.test.ts), run as that test with FUZZ_CASES,
+ * FUZZ_SEED and FUZZ_REPORT (the JSON its run writes): the bench runs it, it does not import the tests.
  */
-import type { ReceiverFuzzResult } from "../../test/adversarial/index.js";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { formatCount, formatMs, formatRate } from "./format";
 import { progress } from "./processes";
 import { exactRow, type Row, type SectionResult } from "./report";
 import { countIs } from "./targets";
 
-/** The fields of the fuzzer's result the bench prints. */
-export type FuzzOutcome = Pick<
-  ReceiverFuzzResult,
-  | "cases"
-  | "accepted"
-  | "forgeriesAccepted"
-  | "uncaught"
-  | "enqueuedOnRejection"
-  | "statusMismatches"
-  | "durationMs"
-  | "seed"
-  | "reproduce"
->;
+/** The fields of the fuzzer's report (FUZZ_REPORT) the bench prints. */
+export interface FuzzOutcome {
+  readonly cases: number;
+  readonly accepted: number;
+  readonly forgeriesAccepted: number;
+  readonly uncaught: number;
+  readonly enqueuedOnRejection: number;
+  readonly statusMismatches: number;
+  readonly durationMs: number;
+  readonly seed: number;
+  readonly reproduce: string;
+}
 
 export type FuzzRunner = (options: { cases: number; seed?: number }) => Promise<FuzzOutcome>;
 
@@ -64,3 +66,35 @@ export function receiverFuzzSection(runFuzz: FuzzRunner) {
     },
   };
 }
+
+const REPO_ROOT = resolve(__dirname, "../..");
+const FUZZ_TEST = "test/adversarial/receiver-fuzz.test.ts";
+
+/** Runs npm test's fuzzer in its own vitest process and reads the report it writes. */
+export const runFuzzTest: FuzzRunner = async ({ cases, seed }) => {
+  const directory = await mkdtemp(join(tmpdir(), "bench-fuzz-"));
+  const report = join(directory, "report.json");
+  try {
+    await new Promise<void>((done, fail) => {
+      execFile(
+        join(REPO_ROOT, "node_modules/.bin/vitest"),
+        ["run", FUZZ_TEST, "-t", "mutated deliveries"],
+        {
+          cwd: REPO_ROOT,
+          env: {
+            ...process.env,
+            FUZZ_CASES: String(cases),
+            FUZZ_SEED: String(seed ?? BENCH_FUZZ_SEED),
+            FUZZ_REPORT: report,
+          },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+        (error, stdout, stderr) =>
+          error ? fail(new Error(`the fuzz test failed:\n${stdout}${stderr}`)) : done(),
+      );
+    });
+    return JSON.parse(await readFile(report, "utf8")) as FuzzOutcome;
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+};

@@ -113,3 +113,13 @@ export function renderTable(rows: readonly Row[]): string {
 export function misses(rows: readonly Row[]): Row[] {
   return rows.filter((row) => row.ok === false);
 }
+
+/** What every section's `run` takes. */
+export interface SectionOptions {
+  /** `--quick`: fewer runs and shorter ones, for a look in a minute or two. */
+  readonly quick: boolean;
+}
+
+export interface SectionModule {
+  run(options: SectionOptions): Promise<SectionResult>;
+}

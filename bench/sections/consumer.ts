@@ -17,7 +17,7 @@ import { progress, startMoto, temporaryDirectory } from "../lib/processes";
 import { measuredRow, type SectionResult } from "../lib/report";
 import { consumerColdStart } from "./consumer-cold";
 import { ratios, summarize } from "../lib/stats";
-import type { SectionOptions } from "./index";
+import type { SectionOptions } from "../lib/report";
 
 const BATCH_SIZE = 10;
 const TABLE = "bench-idempotency";

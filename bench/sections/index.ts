@@ -3,16 +3,9 @@
  * (bench/run-section.ts), loaded lazily so one section's dependencies do not weigh on another.
  * Adding a section is one line here.
  */
-import type { SectionResult } from "../lib/report";
+import type { SectionModule } from "../lib/report";
 
-export interface SectionOptions {
-  /** `--quick`: fewer runs and shorter ones, for a look in a minute or two. */
-  readonly quick: boolean;
-}
-
-export interface SectionModule {
-  run(options: SectionOptions): Promise<SectionResult>;
-}
+export type { SectionModule, SectionOptions } from "../lib/report";
 
 export interface SectionEntry {
   readonly name: string;
@@ -29,10 +22,10 @@ export const SECTIONS: readonly SectionEntry[] = [
   // The receiver fuzzer of npm test (test/adversarial), at 100,000 cases (10,000 with --quick).
   {
     name: "fuzz",
-    load: async () =>
-      (await import("../lib/fuzz-section.js")).receiverFuzzSection(
-        (await import("../../test/adversarial/index.js")).runReceiverFuzz,
-      ),
+    load: async () => {
+      const { receiverFuzzSection, runFuzzTest } = await import("../lib/fuzz-section.js");
+      return receiverFuzzSection(runFuzzTest);
+    },
   },
 ];
 

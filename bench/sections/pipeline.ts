@@ -20,7 +20,7 @@ import { formatMs } from "../lib/format";
 import { onCleanup, progress } from "../lib/processes";
 import { measuredRow, type SectionResult } from "../lib/report";
 import { percentile } from "../lib/stats";
-import type { SectionOptions } from "./index";
+import type { SectionOptions } from "../lib/report";
 
 const TYPE = "order.paid";
 const RATE_PER_SECOND = 20;

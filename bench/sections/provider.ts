@@ -6,14 +6,14 @@
  */
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { WebhookEndpoint } from "../../providers/polar/index";
-import { createEngineStack, type EngineStack } from "../../test/engine/harness";
-import { startPolarEmulator, type PolarEmulator } from "../../test/emulators/polar/index";
+import { startPolarEmulator, type PolarEmulator } from "../../local/polar-emulator";
+import { createBenchStack, type BenchStack as EngineStack } from "../lib/engine";
 import { formatBytes, formatCount, formatMs, formatRatio } from "../lib/format";
 import { onCleanup, progress } from "../lib/processes";
 import { exactRow, measuredRow, type SectionResult } from "../lib/report";
 import { ratios, summarize } from "../lib/stats";
 import { countIs, ratioAtMost } from "../lib/targets";
-import type { SectionOptions } from "./index";
+import type { SectionOptions } from "../lib/report";
 
 const ENDPOINTS = 10;
 const LATENCY_MS = 200;
@@ -32,13 +32,9 @@ function endpoints(count: number): PulumiFn {
 }
 
 async function stackOf(polar: PolarEmulator, count: number, run: number): Promise<EngineStack> {
-  const engine = await createEngineStack({
-    projectName: `bench-provider-${count}-${run}`,
-    program: endpoints(count),
-    config: {
-      "polar:accessToken": { value: polar.organizationToken, secret: true },
-      "polar:apiUrl": { value: polar.url },
-    },
+  const engine = await createBenchStack(`bench-provider-${count}-${run}`, endpoints(count), {
+    "polar:accessToken": { value: polar.organizationToken, secret: true },
+    "polar:apiUrl": { value: polar.url },
   });
   onCleanup(() => engine.dispose());
   return engine;

@@ -27,7 +27,7 @@ import {
 import { measuredRow, type SectionResult } from "../lib/report";
 import { percentile, ratios, summarize } from "../lib/stats";
 import { timeAtMost } from "../lib/targets";
-import type { SectionOptions } from "./index";
+import type { SectionOptions } from "../lib/report";
 
 const RATE_PER_SECOND = 200;
 const BODY_BYTES = 2048;

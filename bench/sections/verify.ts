@@ -26,7 +26,7 @@ import { measuredRow, type Row, type SectionResult } from "../lib/report";
 import { ratios, summarize } from "../lib/stats";
 import { oursFaster, ratioAtMost } from "../lib/targets";
 import { measureRounds, type Contestant } from "../lib/timing";
-import type { SectionOptions } from "./index";
+import type { SectionOptions } from "../lib/report";
 
 const FLOOR = "floor: 1 node:crypto HMAC-SHA256 + timingSafeEqual";
 const COMMON = "ours, common case (current secret, its scheme first)";

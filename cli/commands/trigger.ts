@@ -113,7 +113,7 @@ export const triggerCommand: CommandSpec<TriggerInput> = {
 export async function trigger(input: TriggerInput, context: Context): Promise<ExitCode> {
   // Loaded on use, like the Automation API (see context.ts).
   const { request } = await import("undici");
-  const { sampleWebhookPayload } = await import("../../local/polar-emulator/index.js");
+  const { sampleWebhookPayload } = await import("../../providers/polar/samples/index.js");
   const signing = await import("../signing.js");
   const stack = await context.stack(input.stack, input.cwd);
   // One export gives both the state (the endpoint's secret and scheme) and the outputs.

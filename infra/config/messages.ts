@@ -1,6 +1,12 @@
 /** Error message parts: a value shown short and without credentials, a field path as `[0].url`. */
 import type { z } from "zod";
-import type { StackConfigProblem } from "../config";
+
+export interface StackConfigProblem {
+  /** Full config key, e.g. `polar-webhooks:events`. */
+  readonly key: string;
+  /** One line: `<key>: <value> is invalid; <details; ><what is allowed>`. */
+  readonly message: string;
+}
 
 export function problem(
   key: string,

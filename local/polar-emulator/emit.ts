@@ -4,24 +4,17 @@
  * organization, each with its own payload (the endpoint's `api_version` and `format`) and its own
  * id, which is the `webhook-id` of every attempt to deliver it.
  */
-import { isWebhookEventType, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./events";
-import { createEventContent, createSample, isPlainObject, renderPayload } from "./payloads";
+import {
+  createEventContent,
+  createSample,
+  isPlainObject,
+  renderPayload,
+  UnknownWebhookEventTypeError,
+} from "../../providers/polar/samples";
+import { isWebhookEventType, suggestEventType } from "./events";
 import type { PolarStore } from "./store";
-import { suggestEventType } from "./suggest";
 
-export class UnknownWebhookEventTypeError extends Error {
-  constructor(
-    readonly type: string,
-    readonly suggestion: WebhookEventType | undefined,
-  ) {
-    super(
-      suggestion === undefined
-        ? `Unknown webhook event type ${JSON.stringify(type)}; Polar's types are: ${WEBHOOK_EVENT_TYPES.join(", ")}.`
-        : `Unknown webhook event type ${JSON.stringify(type)}. Did you mean "${suggestion}"?`,
-    );
-    this.name = "UnknownWebhookEventTypeError";
-  }
-}
+export { UnknownWebhookEventTypeError };
 
 export interface EmittedEvent {
   /** The event id: the `webhook-id` header of its deliveries. */

@@ -1,60 +1,15 @@
 /**
- * Closed sets of the webhook API: event types, payload formats and API versions.
- *
- * Kept inside the emulator on purpose (not imported from providers/): the emulator stands in for
- * Polar, so it must not share a definition with the client it is used to test.
+ * Closed sets of the webhook API: event types, payload formats and API versions. The formats and versions are the
+ * emulator's own statement of Polar's (test/unit/polar-url-emulator-parity.test.ts holds them to the provider's).
  */
 
-/**
- * The 42 `WebhookEventType` values, in Polar's enum order (polar-api.md §3): the 41 values of the
- * server enum plus `subscription.migrated`, inserted after `subscription.resumed`.
- */
-export const WEBHOOK_EVENT_TYPES = [
-  "checkout.created",
-  "checkout.updated",
-  "checkout.expired",
-  "customer.created",
-  "customer.updated",
-  "customer.deleted",
-  "customer.state_changed",
-  "customer_seat.assigned",
-  "customer_seat.claimed",
-  "customer_seat.revoked",
-  "member.created",
-  "member.updated",
-  "member.deleted",
-  "order.created",
-  "order.updated",
-  "order.paid",
-  "order.refunded",
-  "subscription.created",
-  "subscription.updated",
-  "subscription.active",
-  "subscription.canceled",
-  "subscription.uncanceled",
-  "subscription.cycled",
-  "subscription.revoked",
-  "subscription.past_due",
-  "subscription.paused",
-  "subscription.resumed",
-  "subscription.migrated",
-  "refund.created",
-  "refund.updated",
-  "product.created",
-  "product.updated",
-  "discount.created",
-  "discount.updated",
-  "discount.deleted",
-  "benefit.created",
-  "benefit.updated",
-  "benefit_grant.created",
-  "benefit_grant.cycled",
-  "benefit_grant.updated",
-  "benefit_grant.revoked",
-  "organization.updated",
-] as const;
-
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+// Polar's event types: the one list, shared with the provider and the consumer (a leaf module).
+export {
+  isWebhookEventType,
+  suggestEventType,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEventType,
+} from "../../providers/polar/events";
 
 /** `WebhookFormat`: the API never infers it from the URL; it is a required field on create. */
 export const WEBHOOK_FORMATS = ["raw", "discord", "slack"] as const;
@@ -73,10 +28,6 @@ export const DEFAULT_API_VERSION: ApiVersion = "2026-04";
 export const HTTP_CODE_CLASSES = ["2xx", "3xx", "4xx", "5xx"] as const;
 
 export type HttpCodeClass = (typeof HTTP_CODE_CLASSES)[number];
-
-export function isWebhookEventType(value: unknown): value is WebhookEventType {
-  return (WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(value);
-}
 
 export function isApiVersion(value: unknown): value is ApiVersion {
   return (API_VERSIONS as readonly unknown[]).includes(value);

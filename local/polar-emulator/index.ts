@@ -63,8 +63,8 @@ export {
   ORDER_BILLING_REASONS,
   type WebhookDataOverrides,
   type WebhookEventData,
-} from "./payloads";
-export { sampleWebhookPayload, type SamplePayloadOptions } from "./sample-payload";
+} from "../../providers/polar/samples";
+export { sampleWebhookPayload, type SamplePayloadOptions } from "../../providers/polar/samples";
 export { ISSUED_SECRETS_CHANNEL, type IssuedSecret, type SecretGeneration } from "./secrets";
 export type { RecordedRequest } from "./server";
 export type {
@@ -72,7 +72,7 @@ export type {
   WebhookEndpointResource,
   WebhookEventResource,
 } from "./store";
-export { suggestEventType } from "./suggest";
+export { suggestEventType } from "./events";
 export type {
   EmitOptions,
   EndpointEdit,

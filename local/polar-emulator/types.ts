@@ -7,7 +7,7 @@ import type { EmitResult } from "./emit";
 import type { ApiVersion, WebhookEventType, WebhookFormat } from "./events";
 import type { ApiSettings } from "./api";
 import type { FaultKind, FaultSettings } from "./faults";
-import type { WebhookDataOverrides } from "./payloads";
+import type { WebhookDataOverrides } from "../../providers/polar/samples";
 import type { SecretGeneration } from "./secrets";
 import type { RecordedRequest } from "./server";
 import type {

@@ -1,6 +1,10 @@
 /**
- * Polar's `WebhookEventType` enum in Polar's own order (42 values: the 41 of the 2026-08 server plus
- * `subscription.migrated`, present in every API version from 2026-04 on).
+ * Polar's event types and the "did you mean" for them: the one list, a leaf module (no imports), used by the provider,
+ * the consumer (lambda/consumer/events.ts imports this file itself, so its Lambda bundle gets the list and nothing
+ * else of the provider), the Polar emulator, the stack config and the CLI.
+ *
+ * `WebhookEventType` in Polar's own order (42 values: the 41 of the 2026-08 server plus `subscription.migrated`,
+ * present in every API version from 2026-04 on). lambda/consumer/events.ts checks it against the SDK's union.
  */
 export const WEBHOOK_EVENT_TYPES = [
   "checkout.created",
@@ -49,8 +53,8 @@ export const WEBHOOK_EVENT_TYPES = [
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-export function isWebhookEventType(value: string): value is WebhookEventType {
-  return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(value);
+export function isWebhookEventType(value: unknown): value is WebhookEventType {
+  return (WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(value);
 }
 
 /** The closest known event type, when it is close enough to be a plausible typo. */

@@ -10,6 +10,7 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** API versions Polar accepts for event payloads (`AvailableAPIVersion`). */
 export const POLAR_API_VERSIONS = ["2026-04", "2026-10", "2027-01"] as const;
+export type PolarApiVersion = (typeof POLAR_API_VERSIONS)[number];
 
 /** The payload version Polar gives an endpoint created without `api_version`. */
 export const POLAR_DEFAULT_API_VERSION = "2026-04";

@@ -1,6 +1,8 @@
 // The receiver under a seeded fuzzer (fuzz.ts): every answer as the contract says, no forgery
 // accepted, nothing thrown, nothing enqueued for a rejection (watched at the queue). FUZZ_SEED /
-// FUZZ_CASES reproduce a failing run (the failure message prints both).
+// FUZZ_CASES reproduce a failing run (the failure message prints both). With FUZZ_REPORT, the counts are also
+// written there as JSON: how `npm run bench` runs the fuzzer at 100,000 cases (bench/lib/fuzz-section.ts).
+import { writeFileSync } from "node:fs";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import { runReceiverFuzz, type ReceiverFuzzResult } from "./fuzz";
@@ -27,6 +29,7 @@ describe("receiver fuzzer", () => {
     async () => {
       // Act
       const result = await runReceiverFuzz({ cases: CASES, seed: SEED });
+      if (process.env.FUZZ_REPORT) writeFileSync(process.env.FUZZ_REPORT, JSON.stringify(result));
       // Assess
       const report = describeRun(result);
       expect(result.failures, report).toEqual([]);

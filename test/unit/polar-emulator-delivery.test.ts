@@ -15,10 +15,10 @@ import {
   createEventContent,
   createSample,
   renderPayload,
-} from "../../local/polar-emulator/payloads";
-import { pythonJsonDumps } from "../../local/polar-emulator/payloads/chat";
-import { deepMerge } from "../../local/polar-emulator/payloads/merge";
-import { suggestEventType } from "../../local/polar-emulator/suggest";
+} from "../../providers/polar/samples/payloads";
+import { pythonJsonDumps } from "../../providers/polar/samples/chat";
+import { deepMerge } from "../../providers/polar/samples/merge";
+import { suggestEventType } from "../../providers/polar/events";
 
 describe("Function: retryDelayMs (dramatiq compute_backoff, factor 2 s, max 20 min)", () => {
   it("waits between half and all of 2 s·2ⁿ after n failed attempts, in whole seconds", () => {

@@ -3,13 +3,16 @@
  * shaped as `@polar-sh/sdk` types it for that event (snake_case, ISO timestamps).
  *
  * Every fixture is typed against the SDK's own types, so a change of the SDK's shapes is a type
- * error here, and `BUILDERS` must have an entry for each of the emulator's event types.
+ * error here, and `BUILDERS` must have an entry for each event type (the list is the SDK's:
+ * lambda/consumer/events.ts checks that).
  */
 import { randomBytes } from "node:crypto";
 
 import type { models, webhooks } from "@polar-sh/sdk/2026-10";
 
-import type { ApiVersion, WebhookEventType, WebhookFormat } from "../events";
+import type { WebhookEventType } from "../events";
+import type { PolarApiVersion as ApiVersion } from "../model";
+import type { WebhookFormat } from "../url";
 import {
   benefitData,
   benefitGrantData,
@@ -47,11 +50,6 @@ export type WebhookEventData<T extends WebhookEventType> = WebhookPayloadOf<T>["
 export type WebhookDataOverrides<T extends string> = T extends WebhookEventType
   ? DeepPartial<WebhookEventData<T>>
   : Readonly<Record<string, unknown>>;
-
-type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Assert<T extends true> = T;
-/** The emulator's event types are exactly the SDK's: adding one to either side fails to compile. */
-export type EventTypesMatchSdk = Assert<SameSet<WebhookEventType, webhooks.WebhookPayload["type"]>>;
 
 type Overrides = Readonly<Record<string, unknown>>;
 type Builder<T extends WebhookEventType> = (

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 
 import type { models } from "@polar-sh/sdk/2026-10";
 
-import { timestampFromDate } from "../clock";
+import { timestampFromDate } from "./time";
 
 export interface Sample {
   readonly organizationId: string;

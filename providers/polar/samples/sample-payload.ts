@@ -1,12 +1,35 @@
 /**
- * One realistic payload outside the emulator, for tools that sign and send it themselves (the
- * operations CLI's `trigger`): the same builders and rendering as `emit`, without an endpoint.
+ * One realistic payload, for tools that sign and send it themselves (the operations CLI's `trigger`): the same
+ * builders and rendering as the emulator's `emit`, without an endpoint.
  */
-import { timestampFromDate } from "./clock";
-import { UnknownWebhookEventTypeError } from "./emit";
-import { type ApiVersion, DEFAULT_API_VERSION, isApiVersion, isWebhookEventType } from "./events";
+import {
+  isWebhookEventType,
+  suggestEventType,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEventType,
+} from "../events";
+import { POLAR_API_VERSIONS, POLAR_DEFAULT_API_VERSION, type PolarApiVersion } from "../model";
 import { createEventContent, createSample, isPlainObject, renderPayload } from "./payloads";
-import { suggestEventType } from "./suggest";
+import { timestampFromDate } from "./time";
+
+/** An event type Polar does not have, with the nearest one when it looks like a typo. */
+export class UnknownWebhookEventTypeError extends Error {
+  constructor(
+    readonly type: string,
+    readonly suggestion: WebhookEventType | undefined,
+  ) {
+    super(
+      suggestion === undefined
+        ? `Unknown webhook event type ${JSON.stringify(type)}; Polar's types are: ${WEBHOOK_EVENT_TYPES.join(", ")}.`
+        : `Unknown webhook event type ${JSON.stringify(type)}. Did you mean "${suggestion}"?`,
+    );
+    this.name = "UnknownWebhookEventTypeError";
+  }
+}
+
+function isApiVersion(value: unknown): value is PolarApiVersion {
+  return (POLAR_API_VERSIONS as readonly unknown[]).includes(value);
+}
 
 export interface SamplePayloadOptions {
   /** Deep-merged into the sample `data` (for `order.*`, `billing_reason` shapes the order). */
@@ -26,9 +49,9 @@ export function sampleWebhookPayload(type: string, options: SamplePayloadOptions
   if (options.data !== undefined && !isPlainObject(options.data)) {
     throw new Error(`data must be an object of fields to override in the ${type} payload's data.`);
   }
-  const apiVersion: ApiVersion = isApiVersion(options.apiVersion)
+  const apiVersion: PolarApiVersion = isApiVersion(options.apiVersion)
     ? options.apiVersion
-    : DEFAULT_API_VERSION;
+    : POLAR_DEFAULT_API_VERSION;
   const now = options.now ?? new Date();
   const sample = createSample(options.organizationId ?? crypto.randomUUID(), now);
   const content = createEventContent(type, sample, options.data ?? {}, timestampFromDate(now).iso);

@@ -4,7 +4,7 @@
  */
 import type { models } from "@polar-sh/sdk/2026-10";
 
-import { generatePolarToken } from "../secrets";
+import { generatePolarToken } from "./token";
 import { at, CURRENCY, type Sample, sampleAddress, taxOn } from "./sample";
 
 export type CheckoutStage = "created" | "updated" | "expired";
