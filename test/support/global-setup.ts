@@ -1,8 +1,8 @@
 /**
  * vitest globalSetup: one temporary root for the run (every file's TMPDIR is made below it, secret-scan-setup.ts) and
  * a marker in the environment every process of the run inherits. After the run, a process still running from it
- * (found by the marker or by the run's session), the ports it listens on, and anything left in the temporary root
- * fail the run, named.
+ * (found by the marker, or orphaned in the run's session), the ports it listens on, and anything left in the
+ * temporary root fail the run, named.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -55,7 +55,9 @@ export default function setup(): () => Promise<void> {
         !excluded.has(p.pid) &&
         p.command !== "" &&
         !POOL_WORKER.test(p.command) &&
-        (p.session === ourSession || hasEnvironment(p.pid, marker)),
+        // The marker, or orphaned in the run's session (a child started with a clean environment whose test left
+        // it running); the session alone would also count the user's own commands in the same terminal.
+        (hasEnvironment(p.pid, marker) || (p.session === ourSession && p.parentPid === 1)),
     );
   };
 
