@@ -7,8 +7,10 @@ export default defineConfig({
     // bounded by their own per-operation limits. Timeouts here only stop a hung run.
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // Forks, not threads: the Pulumi runtime and the Automation API keep process-global state.
+    // Forks, not threads: the Pulumi runtime and the Automation API keep process-global state. Two at once, one
+    // per core: nearly every file is CPU-bound (the Pulumi CLI, provider hosts, bundling).
     pool: "forks",
+    poolOptions: { forks: { minForks: 1, maxForks: 2 } },
     reporters: ["default", "./test/summary-reporter.ts"],
     // One temporary root and a run marker; a process, port or directory left behind fails the run.
     globalSetup: ["./test/support/global-setup.ts"],

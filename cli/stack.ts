@@ -48,12 +48,7 @@ const PASSPHRASE_VARIABLES = "PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRA
 
 export async function openStack(name: string, options: OpenStackOptions): Promise<StackHandle> {
   const env = definedOnly(options.env);
-  // One `pulumi version` per run, shared by both workspaces: every CLI call costs seconds.
-  const pulumiCommand = await PulumiCommand.get().catch((error: unknown) => {
-    throw new CliError(
-      `The Pulumi CLI did not run (${(error as Error).message.split("\n")[0]}): run \`npm run setup\`, then use \`npm run polar -- …\` or polar-webhooks, which put it on PATH.`,
-    );
-  });
+  const pulumiCommand = await sharedPulumiCommand();
   let workspaceOptions: LocalWorkspaceOptions;
   let project: string;
   let backendUrl: string;
@@ -133,7 +128,6 @@ export async function openStack(name: string, options: OpenStackOptions): Promis
       );
     }
   };
-  let outputs: Promise<Record<string, unknown>> | undefined;
   let snapshot:
     Promise<{ outputs: Record<string, unknown>; resources: StateResource[] }> | undefined;
   const exported = () => {
@@ -148,15 +142,9 @@ export async function openStack(name: string, options: OpenStackOptions): Promis
     name,
     description,
     isLocalDev,
-    outputs: () => {
-      // After an export (trigger reads both), the outputs are already at hand.
-      outputs ??= snapshot
-        ? snapshot.then((state) => state.outputs)
-        : call(() => workspace.stackOutputs(name)).then((map) =>
-            Object.fromEntries(Object.entries(map).map(([key, { value }]) => [key, value])),
-          );
-      return outputs;
-    },
+    // From the one export the resources come from too: `stack output` would take two CLI runs, each deriving the
+    // passphrase's key again.
+    outputs: async () => (await exported()).outputs,
     config: async () => {
       const map = await call(() => workspace.getAllConfig(name));
       return Object.fromEntries(
@@ -166,6 +154,18 @@ export async function openStack(name: string, options: OpenStackOptions): Promis
     resources: async () => (await exported()).resources,
     close: async () => undefined,
   };
+}
+
+/** One `pulumi version` per process, shared by every workspace: every CLI start costs a fraction of a second. */
+let pulumiCommand: Promise<PulumiCommand> | undefined;
+function sharedPulumiCommand(): Promise<PulumiCommand> {
+  pulumiCommand ??= PulumiCommand.get().catch((error: unknown) => {
+    pulumiCommand = undefined;
+    throw new CliError(
+      `The Pulumi CLI did not run (${(error as Error).message.split("\n")[0]}): run \`npm run setup\`, then use \`npm run polar -- …\`, which puts it on PATH.`,
+    );
+  });
+  return pulumiCommand;
 }
 
 /** The Pulumi CLI's own `error:` lines, without the command line it ran or its environment. */

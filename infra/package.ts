@@ -7,6 +7,12 @@
  *
  * Endpoints without AWS: `polar-webhooks-as-code/provider`. The consumer's Lambda code: `…/consumer`.
  */
+import { missingAwsProviderMessage } from "./peers";
+
+// `@pulumi/aws` is an optional peer (endpoint-only programs need no AWS): say so, not "Cannot find module".
+const missing = missingAwsProviderMessage();
+if (missing) throw new Error(missing);
+
 export {
   PolarWebhookIngress,
   DEFAULT_ROTATION_GRACE_HOURS,

@@ -56,8 +56,8 @@ install_plugin() {
 use_cli() {
   local bin=$1 dir
   dir=$(cd "$(dirname "$bin")" && pwd)
-  $locate_only || install_plugin "$dir"
-  log "using $bin ($(cli_version "$bin"))"
+  # --locate-only runs before every npm script: no second `pulumi version` just for this line.
+  if $locate_only; then log "using $bin"; else install_plugin "$dir" && log "using $bin ($(cli_version "$bin"))"; fi
   printf '%s\n' "$dir"
   exit 0
 }
@@ -86,7 +86,8 @@ else
   tried+=("no pulumi on PATH")
 fi
 
-if [ -x "$cli_dir/pulumi" ] && [ "$(cli_version "$cli_dir/pulumi")" = "v$PULUMI_VERSION" ]; then
+# Our own build, moved into place only once built: --locate-only trusts it without starting it.
+if [ -x "$cli_dir/pulumi" ] && { $locate_only || [ "$(cli_version "$cli_dir/pulumi")" = "v$PULUMI_VERSION" ]; }; then
   use_cli "$cli_dir/pulumi"
 fi
 tried+=("no cached build at $cli_dir")

@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# Go's collector, tuned for the short-lived Pulumi CLIs the engine tests start by the hundred: collecting less
+# often costs them some memory and saves CPU (GOGC=400; Node ignores it).
+export GOGC="${GOGC:-400}"
+
 started=$(date +%s%N)
 status=0
 {

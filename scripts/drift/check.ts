@@ -15,8 +15,9 @@ export async function checkDrift(stack: Stack): Promise<DriftReport> {
   const name = stack.name;
   let deployed: boolean;
   try {
-    const state = await stack.exportStack();
-    deployed = (state.deployment?.resources ?? []).length > 0;
+    // `stack ls` knows the resource count without decrypting anything (an export would).
+    const summary = (await stack.workspace.listStacks()).find((s) => s.name === name);
+    deployed = (summary?.resourceCount ?? 0) > 0;
   } catch (error) {
     return cannotCheck(name, firstLines(error));
   }

@@ -9,10 +9,12 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import {
   LocalWorkspace,
+  PulumiCommand,
   type ConfigMap,
   type PulumiFn,
   type Stack,
 } from "@pulumi/pulumi/automation";
+import { withFewerCliRuns } from "./fewer-cli-runs";
 import { registerSecret } from "../support/secret-scan";
 import { recordOutput, removeAfterScan } from "../support/secret-sweep";
 
@@ -27,6 +29,20 @@ const execFileAsync = promisify(execFile);
  * `npm test` runs under scripts/with-toolchain.sh, which puts the CLI found by `npm run setup` on PATH.
  */
 export function requirePulumiCli(): string {
+  cliVersion ??= checkedCliVersion();
+  return cliVersion;
+}
+let cliVersion: string | undefined;
+
+/** One `pulumi version` per process: each workspace would otherwise run its own. */
+let pulumiCommand: Promise<PulumiCommand> | undefined;
+export function sharedPulumiCommand(): Promise<PulumiCommand> {
+  requirePulumiCli();
+  pulumiCommand ??= PulumiCommand.get();
+  return pulumiCommand;
+}
+
+function checkedCliVersion(): string {
   let version: string;
   try {
     version = execFileSync("pulumi", ["version"], {
@@ -81,6 +97,11 @@ export interface EngineStack {
    * `exportStack` passes `--show-secrets`, so it cannot be used to prove encryption.)
    */
   exportEncrypted(): Promise<{ deployment: { resources?: ExportedResource[] } }>;
+  /**
+   * Every file of the file backend (the checkpoint, its backups and history), by path: what a state write changes.
+   * Read from disk, so free, where `pulumi stack export` starts the CLI and derives the passphrase key.
+   */
+  backendFiles(): Promise<Map<string, string>>;
   /** Runs a `pulumi` command on this stack as a user would (e.g. `state delete …`). */
   cli(args: readonly string[]): Promise<{ stdout: string; stderr: string }>;
   /** Scans everything the stack wrote for secrets (secret-sweep.ts), then removes it. */
@@ -95,8 +116,7 @@ export interface ExportedResource {
   outputs?: Record<string, unknown>;
 }
 
-/** How Pulumi marks an encrypted value in exported state. */
-export const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+export { SECRET_SIGNATURE } from "./fewer-cli-runs";
 
 export async function createEngineStack(options: EngineStackOptions): Promise<EngineStack> {
   requirePulumiCli();
@@ -123,6 +143,7 @@ export async function createEngineStack(options: EngineStackOptions): Promise<En
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName, projectName: options.projectName, program: options.program },
     {
+      pulumiCommand: await sharedPulumiCommand(),
       workDir,
       pulumiHome: join(directory, "home"),
       secretsProvider: "passphrase",
@@ -153,10 +174,12 @@ export async function createEngineStack(options: EngineStackOptions): Promise<En
     return output;
   };
   return {
-    stack,
+    stack: withFewerCliRuns(stack),
     directory,
     passphrase,
     allFiles: () => readAllFiles(directory),
+    backendFiles: async () =>
+      new Map((await readAllFiles(backendDir)).map((file) => [file.path, file.text])),
     exportEncrypted: async () => JSON.parse((await cli(["stack", "export"])).stdout),
     cli,
     dispose: () => removeAfterScan(directory),
