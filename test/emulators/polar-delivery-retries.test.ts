@@ -197,9 +197,20 @@ describe("delivery retries", () => {
 
 describe("auto-disable", () => {
   it("disables an endpoint after 10 consecutive permanently failed events and skips its pending one", async () => {
-    // Prepare
+    // Prepare: every attempt fails; the 11th event's first attempt is answered only once the endpoint is disabled,
+    // so it is still pending when the 10th event fails for good, however loaded the machine.
     const endpoint = endpointAt("/down", ["order.paid"]);
-    receiver.respondWith(() => ({ status: 503 }));
+    const seen: string[] = [];
+    const disabled = () =>
+      vi.waitFor(() => expect(polar.getEndpoint(endpoint.id)?.enabled).toBe(false), {
+        timeout: 8_000,
+        interval: 20,
+      });
+    receiver.respondWith((request) => {
+      const id = request.headers["webhook-id"] ?? "";
+      if (!seen.includes(id)) seen.push(id);
+      return seen.indexOf(id) === 10 ? disabled().then(() => ({ status: 503 })) : { status: 503 };
+    });
 
     // Act
     const emitted = [];

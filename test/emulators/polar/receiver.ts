@@ -21,8 +21,11 @@ export interface Reply {
   readonly body?: string;
 }
 
-/** What to answer to the n-th request (0-based); `hang` never answers. */
-export type Responder = (request: ReceivedRequest, index: number) => Reply | "hang";
+/** What to answer to the n-th request (0-based), now or later; `hang` never answers. */
+export type Responder = (
+  request: ReceivedRequest,
+  index: number,
+) => Reply | Promise<Reply> | "hang";
 
 export interface Receiver {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
@@ -58,8 +61,10 @@ export async function startReceiver(responder: Responder = ACCEPT): Promise<Rece
       if (reply === "hang") {
         return;
       }
-      response.writeHead(reply.status, reply.headers);
-      response.end(reply.body);
+      void Promise.resolve(reply).then((answer) => {
+        response.writeHead(answer.status, answer.headers);
+        response.end(answer.body);
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
