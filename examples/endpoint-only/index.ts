@@ -6,17 +6,21 @@ import { WebhookEndpoint } from "polar-webhooks-as-code/provider";
 
 const config = new pulumi.Config();
 const appUrl = config.get("appUrl") ?? "https://app.example.com";
+// Rotate both signing secrets: `pulumi config set secretRotation 2026-12-06`, then `pulumi up`.
+const secretRotation = config.get("secretRotation");
 
 const orders = new WebhookEndpoint("orders", {
   url: `${appUrl}/api/webhooks/polar/orders`,
   events: ["order.paid", "order.refunded"],
   name: "orders",
+  ...(secretRotation ? { secretRotation } : {}),
 });
 
 const subscriptions = new WebhookEndpoint("subscriptions", {
   url: `${appUrl}/api/webhooks/polar/subscriptions`,
   events: ["subscription.active", "subscription.canceled", "subscription.revoked"],
   name: "subscriptions",
+  ...(secretRotation ? { secretRotation } : {}),
 });
 
 export const ordersEndpointId = orders.id;

@@ -12,7 +12,8 @@ describe("examples/existing-program, installed from the packed tarball", () => {
   }, 300_000);
 
   it("type-checks with Pulumi's template tsconfig with strict off (its `npm test` compiles with strict on)", async () => {
-    const lax = await run("tsc", ["--noEmit", "-p", ".", "--strict", "false"], {
+    // The user's code against the package's types; the declarations themselves are checked whole by `npm test`.
+    const lax = await run("tsc", ["--noEmit", "-p", ".", "--strict", "false", "--skipLibCheck"], {
       cwd: example.directory,
       env: example.env,
     });
