@@ -13,9 +13,9 @@ import type {
   Stack,
   UpdateSummary,
 } from "@pulumi/pulumi/automation";
+import { exportFromDisk, SECRET_SIGNATURE, type StateLocation } from "./state-reader";
 
-/** How Pulumi marks an encrypted value in exported state. */
-export const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+export { SECRET_SIGNATURE };
 
 type Operation = "up" | "refresh" | "destroy";
 type EventOptions = { onEvent?: (event: EngineEvent) => void };
@@ -33,7 +33,7 @@ function reveal(value: unknown): { value: unknown; secret: boolean } {
   return { value: entries, secret: false };
 }
 
-export function withFewerCliRuns(stack: Stack): Stack {
+export function withFewerCliRuns(stack: Stack, location: StateLocation): Stack {
   let summary: UpdateSummary | undefined;
   const info = stack.info.bind(stack);
   for (const operation of ["up", "refresh", "destroy"] as const satisfies readonly Operation[]) {
@@ -67,9 +67,17 @@ export function withFewerCliRuns(stack: Stack): Stack {
     summary = undefined;
     return captured ?? info(showSecrets);
   };
+  const exportStack = stack.exportStack.bind(stack);
+  const fromDisk = () =>
+    exportFromDisk(location).catch((error: NodeJS.ErrnoException) => {
+      // Never deployed: no checkpoint yet; the CLI says what an empty stack exports.
+      if (error.code === "ENOENT") return exportStack();
+      throw error;
+    });
+  stack.exportStack = fromDisk as Stack["exportStack"];
   const workspace = stack.workspace as LocalWorkspace;
-  workspace.stackOutputs = async (stackName: string): Promise<OutputMap> => {
-    const state = (await workspace.exportStack(stackName)) as {
+  workspace.stackOutputs = async (): Promise<OutputMap> => {
+    const state = (await fromDisk()) as {
       deployment: { resources?: { type: string; outputs?: Record<string, unknown> }[] };
     };
     const root = (state.deployment.resources ?? []).find((r) => r.type === "pulumi:pulumi:Stack");

@@ -174,7 +174,12 @@ export async function createEngineStack(options: EngineStackOptions): Promise<En
     return output;
   };
   return {
-    stack: withFewerCliRuns(stack),
+    stack: withFewerCliRuns(stack, {
+      backendDir,
+      projectName: options.projectName,
+      stackName,
+      passphrase,
+    }),
     directory,
     passphrase,
     allFiles: () => readAllFiles(directory),
