@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -7,10 +8,11 @@ export default defineConfig({
     // bounded by their own per-operation limits. Timeouts here only stop a hung run.
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // Forks, not threads: the Pulumi runtime and the Automation API keep process-global state. Two at once, one
-    // per core: nearly every file is CPU-bound (the Pulumi CLI, provider hosts, bundling).
+    // Forks, not threads: the Pulumi runtime and the Automation API keep process-global state. One more file than
+    // cores: most files are CPU-bound (the Pulumi CLI, provider hosts, bundling), but each also waits on its CLIs,
+    // servers and backoffs, and the extra file fills those gaps.
     pool: "forks",
-    poolOptions: { forks: { minForks: 1, maxForks: 2 } },
+    poolOptions: { forks: { minForks: 1, maxForks: availableParallelism() + 1 } },
     reporters: ["default", "./test/summary-reporter.ts"],
     // One temporary root and a run marker; a process, port or directory left behind fails the run.
     globalSetup: ["./test/support/global-setup.ts"],
