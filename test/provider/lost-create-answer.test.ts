@@ -75,6 +75,17 @@ describe("create after a lost answer", () => {
     expect(proxy!.log.map((e) => e.fault ?? "")).toEqual(["", "commit then drop", "500", ""]);
   });
 
+  it("finds the committed endpoint of a resource without a name (Polar lists it with name null)", async () => {
+    await throughProxy((key, n) => (key === CREATE && n === 1 ? commitThenDrop : undefined));
+    const result = await webhookEndpointProvider.create(inputs({ name: undefined }));
+    expect(polar.endpoints().map((e) => [e.id, e.name])).toEqual([[result.id, null]]);
+    expect(polar.requests.map((r) => `${r.method} ${r.route} ${r.status}`)).toEqual([
+      `${LIST} 200`,
+      `${CREATE} 201`,
+      `${LIST} 200`,
+    ]);
+  });
+
   it("disables a new endpoint although Polar answers 500 to the PATCH once", async () => {
     await throughProxy((key, n) => (key.startsWith("PATCH") && n === 1 ? serverError : undefined));
     const result = await webhookEndpointProvider.create(inputs({ enabled: false }));
