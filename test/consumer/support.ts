@@ -1,9 +1,8 @@
 /**
- * Test helpers for the consumer: moto_server (SQS + DynamoDB) on a free port, queues with a real
+ * Test helpers for the consumer: moto_server (SQS + DynamoDB; test/support/moto.ts), queues with a real
  * redrive policy, the idempotency table as the infra declares it, and messages enqueued exactly as
  * the receiver enqueues them (its own `buildSendMessageInput`).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import {
   CreateTableCommand,
@@ -18,93 +17,11 @@ import {
   SQSClient,
   type MessageAttributeValue,
 } from "@aws-sdk/client-sqs";
-import { afterAll, beforeAll } from "vitest";
 import { buildSendMessageInput } from "../../lambda/queue";
 import { IDEMPOTENCY_TABLE_ATTRIBUTES } from "../../lambda";
-import { DUMMY_AWS, freePort, receiveAll, which } from "../lambda/support";
+import { DUMMY_AWS, receiveAll, REFUSED_ENDPOINT } from "../lambda/support";
 
-export interface Moto {
-  readonly endpoint: string;
-  readonly sqs: SQSClient;
-  readonly dynamodb: DynamoDBClient;
-  stop(): Promise<void>;
-}
-
-/** Starts moto_server (required: it is the SQS and DynamoDB of these tests). */
-export async function startMoto(): Promise<Moto> {
-  const command = which("moto_server");
-  if (!command) {
-    throw new Error(
-      "moto_server is not on PATH: the consumer tests need it (Python moto[server] 5.x)",
-    );
-  }
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(command, ["-H", "127.0.0.1", "-p", String(port)], {
-    stdio: "ignore",
-  });
-  await waitForReady(`${endpoint}/moto-api/`, 30_000);
-  return {
-    endpoint,
-    sqs: new SQSClient({ ...DUMMY_AWS, endpoint, useQueueUrlAsEndpoint: false }),
-    dynamodb: new DynamoDBClient({ ...DUMMY_AWS, endpoint }),
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
-        await exited;
-      }
-    },
-  };
-}
-
-/**
- * moto for the enclosing test file or `describe`: started before its tests, stopped after them.
- * The returned object reads through to the running server, so tests use it like a `Moto`.
- */
-export function useMoto(): Omit<Moto, "stop"> {
-  let moto: Moto | undefined;
-  beforeAll(async () => {
-    moto = await startMoto();
-  }, 60_000);
-  afterAll(async () => {
-    await moto?.stop();
-  });
-  const running = (): Moto => {
-    if (!moto) {
-      throw new Error("moto is not running (use it inside tests)");
-    }
-    return moto;
-  };
-  return {
-    get endpoint() {
-      return running().endpoint;
-    },
-    get sqs() {
-      return running().sqs;
-    },
-    get dynamodb() {
-      return running().dynamodb;
-    },
-  };
-}
-
-async function waitForReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) {
-        return;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`moto_server did not become ready at ${url} within ${timeoutMs} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+export { startMoto, useMoto, type Moto } from "../support/moto";
 
 /** The idempotency table as the component declares it: `id` (S) partition key, TTL `expiration`. */
 export async function createIdempotencyTable(dynamodb: DynamoDBClient): Promise<string> {
@@ -228,4 +145,4 @@ export async function enqueueRaw(
   return output.MessageId!;
 }
 
-export { DUMMY_AWS, freePort, receiveAll };
+export { DUMMY_AWS, receiveAll, REFUSED_ENDPOINT };

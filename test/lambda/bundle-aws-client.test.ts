@@ -24,7 +24,7 @@ import {
   attributesOf,
   createQueue,
   DUMMY_AWS,
-  freePort,
+  REFUSED_ENDPOINT,
   receiveAll,
   standardSecret,
   startTestSqs,
@@ -75,7 +75,7 @@ describe("Artifact: receiver bundle, its AWS client (aws-lite)", () => {
     const run = await directory.run([delivery.event()], {
       QUEUE_URL: queueUrl,
       WEBHOOK_SECRET_PARAMETER: await secretParameter(secret),
-      AWS_ENDPOINT_URL: `http://127.0.0.1:${await freePort()}`,
+      AWS_ENDPOINT_URL: REFUSED_ENDPOINT,
       AWS_ENDPOINT_URL_SSM: moto.endpoint,
       AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
     });
@@ -98,7 +98,7 @@ describe("Artifact: receiver bundle, its AWS client (aws-lite)", () => {
     const run = await directory.run([delivery.event()], {
       QUEUE_URL: queueUrl,
       WEBHOOK_SECRET_PARAMETER: await secretParameter(secret),
-      AWS_ENDPOINT_URL: `http://127.0.0.1:${await freePort()}`,
+      AWS_ENDPOINT_URL: REFUSED_ENDPOINT,
       AWS_ENDPOINT_URL_SSM: moto.endpoint,
       AWS_ENDPOINT_URL_SQS: moto.endpoint,
     });
@@ -238,7 +238,7 @@ describe("Artifact: receiver bundle, its AWS client (aws-lite)", () => {
     const refused = await directory.run([new TestDelivery({ secret }).event()], {
       QUEUE_URL: `${moto.endpoint}/123456789012/q`,
       POLAR_WEBHOOK_SECRET: secret,
-      AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${await freePort()}`,
+      AWS_ENDPOINT_URL_SQS: REFUSED_ENDPOINT,
     });
     expect([...missingQueue.results, ...refused.results].map((r) => r.statusCode)).toEqual([
       503, 503,

@@ -2,10 +2,9 @@
  * The bundle as an artifact: built by `buildReceiverBundle`, written to a temporary directory with
  * no node_modules, loaded by a separate, clean Node 22 process (only the environment the Lambda
  * runtime would give it) and invoked with signed API Gateway v2 events. Messages are read back from
- * a real SQS-protocol server: fauxqs in-process, and moto_server (SQS and SSM) when it is
- * installed.
+ * a real SQS-protocol server: fauxqs in-process, and moto_server (SQS and SSM; set-up installs it, and without it
+ * these tests fail).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { builtinModules } from "node:module";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -16,8 +15,6 @@ import { buildReceiverBundle, type ReceiverBundle } from "../../infra/bundle";
 import {
   attributesOf,
   createQueue,
-  DUMMY_AWS,
-  freePort,
   legacySecret,
   polarEventBody,
   receiveAll,
@@ -25,10 +22,11 @@ import {
   standardSecret,
   startTestSqs,
   TestDelivery,
-  which,
+  REFUSED_ENDPOINT,
   type TestSqs,
 } from "./support";
 import { AWS_ERROR, startScriptedAws } from "./scripted-aws";
+import { startMoto, type Moto } from "../support/moto";
 import { writeBundle, type BundleDirectory } from "./bundle-process";
 
 let bundle: ReceiverBundle;
@@ -169,7 +167,7 @@ describe("Artifact: receiver bundle", () => {
       const secret = standardSecret();
       const run = await runBundle([new TestDelivery({ secret }).event()], {
         QUEUE_URL: queueUrl,
-        AWS_ENDPOINT_URL_SQS: `http://127.0.0.1:${await freePort()}`,
+        AWS_ENDPOINT_URL_SQS: REFUSED_ENDPOINT,
         POLAR_WEBHOOK_SECRET: secret,
       });
       expect(run.results.map((result) => result.statusCode)).toEqual([503]);
@@ -234,141 +232,102 @@ describe("Artifact: receiver bundle", () => {
     });
   });
 
-  const motoServer = which("moto_server");
-  if (motoServer) {
-    describe("against moto_server (SQS and SSM SecureString)", () => {
-      let moto: ChildProcess;
-      let endpoint: string;
-      let sqsClient: SQSClient;
-      let ssmClient: SSMClient;
+  describe("against moto_server (SQS and SSM SecureString)", () => {
+    let moto: Moto;
+    let endpoint: string;
+    let sqsClient: SQSClient;
+    let ssmClient: SSMClient;
 
-      beforeAll(async () => {
-        const port = await freePort();
-        endpoint = `http://127.0.0.1:${port}`;
-        moto = spawn(motoServer, ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
-        await waitForReady(`${endpoint}/moto-api/`, 30_000);
-        sqsClient = new SQSClient({ ...DUMMY_AWS, endpoint, useQueueUrlAsEndpoint: false });
-        ssmClient = new SSMClient({ ...DUMMY_AWS, endpoint });
-      }, 60_000);
+    beforeAll(async () => {
+      moto = await startMoto();
+      ({ endpoint, sqs: sqsClient, ssm: ssmClient } = moto);
+    }, 60_000);
 
-      afterAll(async () => {
-        if (moto && moto.exitCode === null) {
-          const exited = new Promise((resolve) => moto.once("exit", resolve));
-          moto.kill("SIGTERM");
-          await exited;
-        }
-      });
-
-      async function putSecrets(current: string, previous: string | null): Promise<string> {
-        const name = `/polar/webhook-secret/${Math.random().toString(36).slice(2)}`;
-        await ssmClient.send(
-          new PutParameterCommand({
-            Name: name,
-            Type: "SecureString",
-            Value: JSON.stringify({ current, previous }),
-          }),
-        );
-        return name;
-      }
-
-      it("verifies with secrets from SSM (current standard, previous legacy) and enqueues byte-for-byte", async () => {
-        // Prepare: a rotation in progress — the old legacy-format secret is still "previous".
-        const queueUrl = await createQueue(sqsClient);
-        const current = standardSecret();
-        const previous = legacySecret();
-        const parameterName = await putSecrets(current, previous);
-        const fresh = new TestDelivery({
-          secret: current,
-          body: polarEventBody("order.paid", " 🚀"),
-        });
-        const old = new TestDelivery({ secret: previous, scheme: SCHEME.LEGACY });
-        const forged = new TestDelivery({ secret: standardSecret() });
-        // Act: AWS_ENDPOINT_URL (the generic setting) serves both SQS and SSM.
-        const run = await runBundle([fresh.event(), old.event({ base64: true }), forged.event()], {
-          QUEUE_URL: queueUrl,
-          AWS_ENDPOINT_URL: endpoint,
-          WEBHOOK_SECRET_PARAMETER: parameterName,
-        });
-        // Assess
-        expect(run.results.map((result) => result.statusCode)).toEqual([202, 202, 403]);
-        expect(run.logs.map((entry) => entry.key)).toEqual([
-          "current/standard",
-          "previous/legacy",
-          undefined,
-        ]);
-        const messages = byWebhookId(await receiveAll(sqsClient, queueUrl));
-        expect(messages.size).toBe(2);
-        expect(bodyBytes(messages.get(fresh.webhookId)).equals(fresh.body)).toBe(true);
-        expect(bodyBytes(messages.get(old.webhookId)).equals(old.body)).toBe(true);
-        expect(attributesOf(messages.get(fresh.webhookId)!)).toEqual({
-          "webhook-id": fresh.webhookId,
-          "webhook-timestamp": fresh.timestamp,
-          "event-type": "order.paid",
-        });
-        const logText = JSON.stringify(run.logs);
-        expect(logText).not.toContain(current.slice(6));
-        expect(logText).not.toContain(previous);
-      });
-
-      it("deduplicates on a FIFO queue by webhook-id", async () => {
-        const queueUrl = await createQueue(sqsClient, true);
-        const secret = standardSecret();
-        const parameterName = await putSecrets(secret, null);
-        const delivery = new TestDelivery({ secret });
-        const run = await runBundle([delivery.event(), delivery.event()], {
-          QUEUE_URL: queueUrl,
-          AWS_ENDPOINT_URL: endpoint,
-          WEBHOOK_SECRET_PARAMETER: parameterName,
-        });
-        expect(run.results.map((result) => result.statusCode)).toEqual([202, 202]);
-        const messages = await receiveAll(sqsClient, queueUrl);
-        expect(messages.map((message) => message.Attributes?.["MessageGroupId"])).toEqual([
-          delivery.webhookId,
-        ]);
-      });
-
-      it("answers 503 and enqueues nothing when the SSM parameter does not exist", async () => {
-        const queueUrl = await createQueue(sqsClient);
-        const run = await runBundle([new TestDelivery({ secret: standardSecret() }).event()], {
-          QUEUE_URL: queueUrl,
-          AWS_ENDPOINT_URL: endpoint,
-          WEBHOOK_SECRET_PARAMETER: "/polar/webhook-secret/missing",
-        });
-        expect(run.results.map((result) => result.statusCode)).toEqual([503]);
-        expect(run.logs[0]).toMatchObject({
-          outcome: "secret_unavailable",
-          cause: "ParameterNotFound",
-        });
-        expect(await receiveAll(sqsClient, queueUrl)).toEqual([]);
-      });
+    afterAll(async () => {
+      await moto?.stop();
     });
-  } else {
-    describe("against moto_server", () => {
-      it("did NOT run: moto_server is not on PATH (install Python moto[server] for the cross-check)", () => {
-        console.warn(
-          "moto_server not found on PATH: the bundle cross-check against moto (SQS + SSM) did not run; " +
-            "only the fauxqs checks above ran.",
-        );
-        expect(which("moto_server")).toBeUndefined();
+
+    async function putSecrets(current: string, previous: string | null): Promise<string> {
+      const name = `/polar/webhook-secret/${Math.random().toString(36).slice(2)}`;
+      await ssmClient.send(
+        new PutParameterCommand({
+          Name: name,
+          Type: "SecureString",
+          Value: JSON.stringify({ current, previous }),
+        }),
+      );
+      return name;
+    }
+
+    it("verifies with secrets from SSM (current standard, previous legacy) and enqueues byte-for-byte", async () => {
+      // Prepare: a rotation in progress — the old legacy-format secret is still "previous".
+      const queueUrl = await createQueue(sqsClient);
+      const current = standardSecret();
+      const previous = legacySecret();
+      const parameterName = await putSecrets(current, previous);
+      const fresh = new TestDelivery({
+        secret: current,
+        body: polarEventBody("order.paid", " 🚀"),
       });
+      const old = new TestDelivery({ secret: previous, scheme: SCHEME.LEGACY });
+      const forged = new TestDelivery({ secret: standardSecret() });
+      // Act: AWS_ENDPOINT_URL (the generic setting) serves both SQS and SSM.
+      const run = await runBundle([fresh.event(), old.event({ base64: true }), forged.event()], {
+        QUEUE_URL: queueUrl,
+        AWS_ENDPOINT_URL: endpoint,
+        WEBHOOK_SECRET_PARAMETER: parameterName,
+      });
+      // Assess
+      expect(run.results.map((result) => result.statusCode)).toEqual([202, 202, 403]);
+      expect(run.logs.map((entry) => entry.key)).toEqual([
+        "current/standard",
+        "previous/legacy",
+        undefined,
+      ]);
+      const messages = byWebhookId(await receiveAll(sqsClient, queueUrl));
+      expect(messages.size).toBe(2);
+      expect(bodyBytes(messages.get(fresh.webhookId)).equals(fresh.body)).toBe(true);
+      expect(bodyBytes(messages.get(old.webhookId)).equals(old.body)).toBe(true);
+      expect(attributesOf(messages.get(fresh.webhookId)!)).toEqual({
+        "webhook-id": fresh.webhookId,
+        "webhook-timestamp": fresh.timestamp,
+        "event-type": "order.paid",
+      });
+      const logText = JSON.stringify(run.logs);
+      expect(logText).not.toContain(current.slice(6));
+      expect(logText).not.toContain(previous);
     });
-  }
+
+    it("deduplicates on a FIFO queue by webhook-id", async () => {
+      const queueUrl = await createQueue(sqsClient, true);
+      const secret = standardSecret();
+      const parameterName = await putSecrets(secret, null);
+      const delivery = new TestDelivery({ secret });
+      const run = await runBundle([delivery.event(), delivery.event()], {
+        QUEUE_URL: queueUrl,
+        AWS_ENDPOINT_URL: endpoint,
+        WEBHOOK_SECRET_PARAMETER: parameterName,
+      });
+      expect(run.results.map((result) => result.statusCode)).toEqual([202, 202]);
+      const messages = await receiveAll(sqsClient, queueUrl);
+      expect(messages.map((message) => message.Attributes?.["MessageGroupId"])).toEqual([
+        delivery.webhookId,
+      ]);
+    });
+
+    it("answers 503 and enqueues nothing when the SSM parameter does not exist", async () => {
+      const queueUrl = await createQueue(sqsClient);
+      const run = await runBundle([new TestDelivery({ secret: standardSecret() }).event()], {
+        QUEUE_URL: queueUrl,
+        AWS_ENDPOINT_URL: endpoint,
+        WEBHOOK_SECRET_PARAMETER: "/polar/webhook-secret/missing",
+      });
+      expect(run.results.map((result) => result.statusCode)).toEqual([503]);
+      expect(run.logs[0]).toMatchObject({
+        outcome: "secret_unavailable",
+        cause: "ParameterNotFound",
+      });
+      expect(await receiveAll(sqsClient, queueUrl)).toEqual([]);
+    });
+  });
 });
-
-async function waitForReady(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) {
-        return;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`moto_server did not become ready at ${url} within ${timeoutMs} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

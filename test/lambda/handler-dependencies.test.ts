@@ -5,7 +5,14 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { describe, expect, it } from "vitest";
 import { createHandler, StaticSecretProvider, type RequestLogEntry } from "../../lambda";
 import { SsmSecretProvider } from "../../lambda/aws-sdk";
-import { DUMMY_AWS, freePort, receiveAll, SCHEME, standardSecret, TestDelivery } from "./support";
+import {
+  DUMMY_AWS,
+  REFUSED_ENDPOINT,
+  receiveAll,
+  SCHEME,
+  standardSecret,
+  TestDelivery,
+} from "./support";
 import { sqs, setUp } from "./handler-support";
 
 describe("Function: handler (in-process, SQS = fauxqs)", () => {
@@ -16,7 +23,7 @@ describe("Function: handler (in-process, SQS = fauxqs)", () => {
       const queueUrl = await sqs.createQueue();
       const deadClient = new SQSClient({
         ...DUMMY_AWS,
-        endpoint: `http://127.0.0.1:${await freePort()}`,
+        endpoint: REFUSED_ENDPOINT,
         useQueueUrlAsEndpoint: false,
         maxAttempts: 2,
       });
@@ -68,7 +75,7 @@ describe("Function: handler (in-process, SQS = fauxqs)", () => {
           parameterName: "/polar/webhook-secret",
           clientConfig: {
             ...DUMMY_AWS,
-            endpoint: `http://127.0.0.1:${await freePort()}`,
+            endpoint: REFUSED_ENDPOINT,
             maxAttempts: 1,
           },
         }),

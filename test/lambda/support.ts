@@ -284,7 +284,17 @@ export function attributesOf(message: Message): Record<string, string | undefine
   );
 }
 
-/** A 127.0.0.1 port that was free a moment ago (and nothing listens on it now). */
+/**
+ * A URL of a dependency that is down: nothing listens on port 1 and nothing can come to (the OS gives port-0
+ * listeners ephemeral ports, 32768 and up), so connections are refused, where a port free a moment ago could be
+ * taken by a parallel test file.
+ */
+export const REFUSED_ENDPOINT = "http://127.0.0.1:1";
+
+/**
+ * A 127.0.0.1 port that was free a moment ago (and nothing listens on it now), for a server a command under test
+ * starts itself. Anything else listens on port 0 instead.
+ */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

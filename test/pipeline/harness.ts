@@ -226,7 +226,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       await front?.close();
       await receiver?.close();
       await sqsFront?.close();
-      await queueGate.close();
+      await queueGate.dispose();
       await queues.close();
     },
   };

@@ -6,12 +6,15 @@
 import * as http from "node:http";
 import * as net from "node:net";
 
-/** Forwards TCP from a fixed local port to `target`; closed, the port refuses connections. */
+/**
+ * Forwards TCP from a local port to `target`; closed, it resets every connection (the queue is down). It keeps
+ * listening while closed: a port given up and taken again could go to a parallel test file in between.
+ */
 export class TcpGate {
   readonly #target: { host: string; port: number };
   #server: net.Server | undefined;
+  #open = false;
   readonly #sockets = new Set<net.Socket>();
-  #port = 0;
 
   constructor(targetUrl: string) {
     const url = new URL(targetUrl);
@@ -19,12 +22,17 @@ export class TcpGate {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return `http://127.0.0.1:${(this.#server?.address() as net.AddressInfo | null)?.port ?? 0}`;
   }
 
   async open(): Promise<void> {
+    this.#open = true;
     if (this.#server) return;
     const server = net.createServer((client) => {
+      if (!this.#open) {
+        client.resetAndDestroy();
+        return;
+      }
       const upstream = net.connect(this.#target);
       for (const socket of [client, upstream]) {
         this.#sockets.add(socket);
@@ -37,19 +45,23 @@ export class TcpGate {
     });
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(this.#port, "127.0.0.1", () => resolve());
+      server.listen(0, "127.0.0.1", () => resolve());
     });
-    this.#port = (server.address() as net.AddressInfo).port;
     this.#server = server;
   }
 
-  /** Stops listening and cuts every connection: the port now refuses. */
+  /** Cuts every connection, and resets new ones until `open()`. */
   async close(): Promise<void> {
+    this.#open = false;
+    for (const socket of this.#sockets) socket.destroy();
+  }
+
+  /** Stops listening (the end of the test). */
+  async dispose(): Promise<void> {
+    await this.close();
     const server = this.#server;
     this.#server = undefined;
-    if (!server) return;
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
 
