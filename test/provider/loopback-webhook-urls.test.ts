@@ -1,6 +1,6 @@
 // The one departure from Polar's URL rules: loopback webhook URLs, for `npm run dev` only (a local
 // emulator as the API and an explicit switch). Everywhere else the provider refuses them as Polar does.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   checkWebhookEndpointInputs,
   isLoopbackUrl,
@@ -9,14 +9,9 @@ import {
   webhookUrlProblem,
   type WebhookEndpointInputs,
 } from "../../providers/polar";
+import { restoreEnvironmentAfterEach } from "./support";
 
-const savedEnv = { ...process.env };
-const SETTINGS_GLOBAL = "__polarWebhooksProviderSettings";
-
-afterEach(() => {
-  process.env = { ...savedEnv };
-  delete (globalThis as Record<string, unknown>)[SETTINGS_GLOBAL];
-});
+restoreEnvironmentAfterEach();
 
 describe("webhookUrlProblem with allowLoopback", () => {
   it.each([

@@ -2,9 +2,9 @@
 // the provider looks for what it made: the provider must find the endpoint rather than give up and
 // leave it behind (a duplicate once the next `pulumi up` creates another). Scripted faults from
 // the fault proxy, in front of the emulator, over real sockets.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { webhookEndpointProvider, type WebhookEndpointInputs } from "../../providers/polar";
-import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+import { endpointInputs, usePolarEmulator } from "./support";
 import { startFaultProxy, type FaultProxy, type FaultRule } from "../support/fault-proxy";
 
 const LIST = "GET /v1/webhooks/endpoints";
@@ -20,23 +20,11 @@ const serverError: FaultRule = {
   action: { kind: "respond", status: 500, body: "Internal Server Error" },
 };
 
-let polar: PolarEmulator;
+const polar = usePolarEmulator();
 let proxy: FaultProxy | undefined;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  polar = await startPolarEmulator();
-});
 afterEach(async () => {
   await proxy?.close();
   proxy = undefined;
-  process.env = { ...savedEnv };
-  delete (globalThis as Record<string, unknown>).__polarWebhooksProviderSettings;
-  for (const e of polar.endpoints()) polar.deleteEndpointOutOfBand(e.id);
-  polar.resetRequests();
-});
-afterAll(async () => {
-  await polar?.close();
 });
 
 async function throughProxy(script: (key: string, occurrence: number) => FaultRule | undefined) {
@@ -45,14 +33,8 @@ async function throughProxy(script: (key: string, occurrence: number) => FaultRu
   process.env.POLAR_API_URL = proxy.url;
 }
 
-const inputs = (overrides: Partial<WebhookEndpointInputs> = {}): WebhookEndpointInputs => ({
-  url: "https://example.com/hook",
-  events: ["order.paid"],
-  format: "raw",
-  enabled: true,
-  name: "orders",
-  ...overrides,
-});
+const inputs = (overrides: Partial<WebhookEndpointInputs> = {}): WebhookEndpointInputs =>
+  endpointInputs({ name: "orders", ...overrides });
 
 describe("create after a lost answer", () => {
   it("finds the committed endpoint although Polar answers 500 to the first look", async () => {

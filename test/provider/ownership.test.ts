@@ -2,26 +2,12 @@
 // provider called directly as a fresh provider host of a later run would call it: nothing carried
 // over in the process. The engine suite (test/engine/interrupted-operations.test.ts) kills real
 // runs; this file covers the rules case by case.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { webhookEndpointProvider, type WebhookEndpointInputs } from "../../providers/polar";
 import { markedName, ownerOf } from "../../providers/polar/owner";
-import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+import { callsTo, endpointInputs, useToken, usePolarEmulator } from "./support";
 
-let polar: PolarEmulator;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  polar = await startPolarEmulator();
-});
-afterEach(() => {
-  process.env = { ...savedEnv };
-  delete (globalThis as Record<string, unknown>).__polarWebhooksProviderSettings;
-  for (const e of polar.endpoints()) polar.deleteEndpointOutOfBand(e.id);
-  polar.resetRequests();
-});
-afterAll(async () => {
-  await polar?.close();
-});
+const polar = usePolarEmulator();
 
 const owner = (stack: string, name: string) =>
   ownerOf({ organization: "organization", project: "polar-webhooks", stack, name });
@@ -29,20 +15,11 @@ const ORDERS = owner("prod", "orders");
 const URL = "https://example.com/hook";
 
 function inputs(overrides: Partial<WebhookEndpointInputs> = {}): WebhookEndpointInputs {
-  process.env.POLAR_ACCESS_TOKEN = polar.organizationToken;
-  process.env.POLAR_API_URL = polar.url;
-  return {
-    url: URL,
-    events: ["order.paid"],
-    format: "raw",
-    enabled: true,
-    name: "Orders",
-    owner: ORDERS,
-    ...overrides,
-  };
+  useToken(polar);
+  return endpointInputs({ url: URL, name: "Orders", owner: ORDERS, ...overrides });
 }
 
-const calls = () => polar.requests.map((r) => `${r.method} ${r.route} ${r.status}`);
+const calls = () => callsTo(polar);
 
 /** What a create killed after Polar committed its POST leaves: an endpoint marked `creating`. */
 function leftByKilledCreate(ownerValue = ORDERS, url = URL) {

@@ -1,32 +1,21 @@
 // The provider's location rules called directly, against two emulators (two Polar servers): what
 // the engine tests do not reach cheaply (config instead of env, wrong previous tokens, 401s,
 // state written before locations were recorded).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   tokenFingerprint,
   webhookEndpointProvider,
   type WebhookEndpointInputs,
   type WebhookEndpointOutputs,
 } from "../../providers/polar";
-import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+import type { PolarEmulator } from "../emulators/polar";
+import { usePolarEmulators } from "./support";
 
+const emulators = usePolarEmulators(2);
 let a: PolarEmulator;
 let b: PolarEmulator;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  [a, b] = await Promise.all([startPolarEmulator(), startPolarEmulator()]);
-});
-afterEach(() => {
-  process.env = { ...savedEnv };
-  delete (globalThis as Record<string, unknown>).__polarWebhooksProviderSettings;
-  for (const polar of [a, b]) {
-    for (const e of polar.endpoints()) polar.deleteEndpointOutOfBand(e.id);
-    polar.resetRequests();
-  }
-});
-afterAll(async () => {
-  await Promise.all([a?.close(), b?.close()]);
+beforeEach(() => {
+  [a, b] = emulators() as [PolarEmulator, PolarEmulator];
 });
 
 function use(polar: PolarEmulator, token: string, previous?: string): void {

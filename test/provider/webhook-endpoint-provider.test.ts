@@ -1,43 +1,12 @@
 // The provider object called directly (as the provider host would), against the Polar emulator:
 // the paths the engine tests do not reach cheaply.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  POLAR_DEFAULT_API_VERSION,
-  webhookEndpointProvider,
-  type WebhookEndpointInputs,
-} from "../../providers/polar";
-import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+import { afterEach, describe, expect, it } from "vitest";
+import { POLAR_DEFAULT_API_VERSION, webhookEndpointProvider } from "../../providers/polar";
+import { endpointInputs as inputs, useToken as useTokenOf, usePolarEmulator } from "./support";
 import { startFaultProxy, type FaultProxy, type FaultRule } from "../support/fault-proxy";
 
-let polar: PolarEmulator;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  polar = await startPolarEmulator();
-});
-afterEach(() => {
-  polar.faults.clear();
-  process.env = { ...savedEnv };
-  delete (globalThis as Record<string, unknown>).__polarWebhooksProviderSettings;
-  for (const e of polar.endpoints()) polar.deleteEndpointOutOfBand(e.id);
-  polar.resetRequests();
-});
-afterAll(async () => {
-  await polar?.close();
-});
-
-function useToken(token: string): void {
-  process.env.POLAR_ACCESS_TOKEN = token;
-  process.env.POLAR_API_URL = polar.url;
-}
-
-const inputs = (overrides: Partial<WebhookEndpointInputs> = {}): WebhookEndpointInputs => ({
-  url: "https://example.com/hook",
-  events: ["order.paid"],
-  format: "raw",
-  enabled: true,
-  ...overrides,
-});
+const polar = usePolarEmulator();
+const useToken = (token: string) => useTokenOf(polar, token);
 
 describe("webhookEndpointProvider", () => {
   it("creates a disabled endpoint with a follow-up PATCH (Polar ignores enabled on create)", async () => {

@@ -1,42 +1,13 @@
 // secretRotatedAt: the provider called directly (as the provider host would) against the Polar
 // emulator. When it is set, where its instant comes from, and that it survives later updates and
 // refreshes until the next rotation.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  PolarClient,
-  webhookEndpointProvider,
-  type WebhookEndpointInputs,
-} from "../../providers/polar";
-import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+import { describe, expect, it } from "vitest";
+import { PolarClient, webhookEndpointProvider } from "../../providers/polar";
+import { endpointInputs as inputs, useToken as useTokenOf, usePolarEmulator } from "./support";
 
-let polar: PolarEmulator;
-const savedEnv = { ...process.env };
+const polar = usePolarEmulator();
 
-beforeAll(async () => {
-  polar = await startPolarEmulator();
-});
-afterEach(() => {
-  process.env = { ...savedEnv };
-  delete (globalThis as Record<string, unknown>).__polarWebhooksProviderSettings;
-  for (const e of polar.endpoints()) polar.deleteEndpointOutOfBand(e.id);
-  polar.resetRequests();
-});
-afterAll(async () => {
-  await polar?.close();
-});
-
-function useToken(): void {
-  process.env.POLAR_ACCESS_TOKEN = polar.organizationToken;
-  process.env.POLAR_API_URL = polar.url;
-}
-
-const inputs = (overrides: Partial<WebhookEndpointInputs> = {}): WebhookEndpointInputs => ({
-  url: "https://example.com/hook",
-  events: ["order.paid"],
-  format: "raw",
-  enabled: true,
-  ...overrides,
-});
+const useToken = () => useTokenOf(polar);
 
 /** Polar's `modified_at` (microseconds) as the provider records it (milliseconds, UTC). */
 const instant = (polarTimestamp: string | null | undefined) =>

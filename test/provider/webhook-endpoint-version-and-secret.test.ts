@@ -1,39 +1,13 @@
 // The provider object called directly against the Polar emulator: what `providerVersion` and the
 // `secret` input do in check, create, read and update (the engine tests cover the full runs).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { webhookEndpointProvider, type WebhookEndpointInputs } from "../../providers/polar";
-import { startPolarEmulator, type PolarEmulator } from "../emulators/polar";
+import { callsTo, endpointInputs as inputs, useToken, usePolarEmulator } from "./support";
 
-let polar: PolarEmulator;
-const savedEnv = { ...process.env };
+const polar = usePolarEmulator();
 const OWN = "whsec_" + "n".repeat(40);
-
-beforeAll(async () => {
-  polar = await startPolarEmulator();
-});
-afterEach(() => {
-  process.env = { ...savedEnv };
-  polar.settings.acceptClientSecret = true;
-  for (const e of polar.endpoints()) polar.deleteEndpointOutOfBand(e.id);
-  polar.resetRequests();
-});
-afterAll(async () => {
-  await polar?.close();
-});
-
-function useEmulator(): void {
-  process.env.POLAR_ACCESS_TOKEN = polar.organizationToken;
-  process.env.POLAR_API_URL = polar.url;
-}
-
-const inputs = (overrides: Partial<WebhookEndpointInputs> = {}): WebhookEndpointInputs => ({
-  url: "https://example.com/hook",
-  events: ["order.paid"],
-  format: "raw",
-  enabled: true,
-  ...overrides,
-});
-const calls = () => polar.requests.map((r) => `${r.method} ${r.route} ${r.status}`);
+const useEmulator = () => useToken(polar);
+const calls = () => callsTo(polar);
 
 describe("providerVersion", () => {
   it("check records a hash of the serialized provider it is given", async () => {
