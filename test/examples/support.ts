@@ -1,6 +1,7 @@
 // The examples as users get them: this repository packed by `npm pack` (its prepack build included), and each
-// example copied to a temporary folder that installs that tarball with npm. The tarball is built once per version of
-// its sources and kept in the toolchain cache; test files that need it at the same time wait for one build.
+// example copied to a temporary folder whose dependencies, that tarball among them, npm installed. The tarball is built
+// once per version of its sources, and each example's dependencies installed once per tarball, in the toolchain cache
+// (a copy links them); test files that need one at the same time wait for one build.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -13,10 +14,11 @@ import {
   rename,
   rm,
   stat,
+  symlink,
   writeFile,
 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { localCacheDirectory } from "../../local/dev";
 
 export const REPO_ROOT = resolve(__dirname, "../..");
@@ -132,7 +134,10 @@ export interface InstalledExample {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** `examples/<name>` copied into a temporary folder, its dependency on the package pointed at `tarball`. */
+/**
+ * `examples/<name>` copied into a temporary folder, its dependency on the package pointed at `tarball`, and its
+ * node_modules a link to those dependencies as npm installed them.
+ */
 export async function installExample(name: string, tarball: string): Promise<InstalledExample> {
   const directory = join(await mkdtemp(join(tmpdir(), `example-${name}-`)), name);
   await cp(join(REPO_ROOT, "examples", name), directory, { recursive: true });
@@ -141,15 +146,43 @@ export async function installExample(name: string, tarball: string): Promise<Ins
     dependencies: Record<string, string>;
   };
   manifest.dependencies[PACKAGE_NAME] = `file:${tarball}`;
-  await writeFile(manifestFile, JSON.stringify(manifest, null, 2));
-  const install = await run(
-    "npm",
-    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
-    { cwd: directory },
+  const manifestText = JSON.stringify(manifest, null, 2);
+  await writeFile(manifestFile, manifestText);
+  await symlink(
+    await installedDependencies(name, tarball, manifestText),
+    join(directory, "node_modules"),
+    "dir",
   );
-  if (install.code !== 0) {
-    throw new Error(`npm install in a copy of examples/${name} failed:\n${install.output}`);
-  }
   const bin = join(directory, "node_modules", ".bin");
   return { directory, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` } };
+}
+
+/** `npm install` of the example's manifest, once per tarball and manifest; resolves to its node_modules. */
+async function installedDependencies(
+  name: string,
+  tarball: string,
+  manifestText: string,
+): Promise<string> {
+  const key = createHash("sha256").update(manifestText).digest("hex").slice(0, 16);
+  const directory = join(dirname(tarball), "examples", `${name}-${key}`);
+  const modules = join(directory, "node_modules");
+  const done = join(directory, "installed");
+  if (existsSync(done)) return modules;
+  await mkdir(dirname(directory), { recursive: true });
+  return withLock(`${directory}.lock`, async () => {
+    if (existsSync(done)) return modules;
+    await rm(directory, { recursive: true, force: true });
+    await mkdir(directory);
+    await writeFile(join(directory, "package.json"), manifestText);
+    const install = await run(
+      "npm",
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+      { cwd: directory },
+    );
+    if (install.code !== 0) {
+      throw new Error(`npm install of examples/${name}'s dependencies failed:\n${install.output}`);
+    }
+    await writeFile(done, "");
+    return modules;
+  });
 }
