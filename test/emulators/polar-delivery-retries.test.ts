@@ -1,11 +1,10 @@
-import { createServer } from "node:net";
-
 import { webhooks } from "@polar-sh/sdk/2026-10";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { type PolarEmulator, startPolarEmulator, type WebhookDeliveryResource } from "./polar";
 import { type Receiver, type Responder, sequence, startReceiver } from "./polar/receiver";
 import { call } from "./polar/testing";
+import { REFUSED_ENDPOINT } from "../support/ports";
 
 /** Polar's schedule at a thousandth: ten attempts take about two seconds. */
 const SCALE = 0.001;
@@ -159,14 +158,8 @@ describe("delivery retries", () => {
 
   it("records an unreachable receiver with the connection error and no HTTP code", async () => {
     // Prepare: a port nothing listens on.
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, "127.0.0.1", () => {
-        const address = probe.address() as { port: number };
-        probe.close(() => resolve(address.port));
-      });
-    });
     const endpoint = polar.insertEndpoint({
-      url: `http://127.0.0.1:${port}/hook`,
+      url: `${REFUSED_ENDPOINT}/hook`,
       events: ["order.paid"],
     });
 

@@ -49,8 +49,10 @@ describe("WebhookEndpoint when the stack's Polar server or token changes", () =>
     polar.requests.map((r) => `${r.method} ${r.route} ${r.status}`);
 
   async function useSettings(polar: PolarEmulator, token: string): Promise<void> {
-    await engine.stack.setConfig("polar:apiUrl", { value: polar.url });
-    await engine.stack.setConfig("polar:accessToken", { value: token, secret: true });
+    await engine.stack.setAllConfig({
+      "polar:apiUrl": { value: polar.url },
+      "polar:accessToken": { value: token, secret: true },
+    });
   }
 
   async function endpointResources() {

@@ -5,7 +5,6 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import * as net from "node:net";
 import {
   CreateQueueCommand,
   ReceiveMessageCommand,
@@ -284,28 +283,7 @@ export function attributesOf(message: Message): Record<string, string | undefine
   );
 }
 
-/**
- * A URL of a dependency that is down: nothing listens on port 1 and nothing can come to (the OS gives port-0
- * listeners ephemeral ports, 32768 and up), so connections are refused, where a port free a moment ago could be
- * taken by a parallel test file.
- */
-export const REFUSED_ENDPOINT = "http://127.0.0.1:1";
-
-/**
- * A 127.0.0.1 port that was free a moment ago (and nothing listens on it now), for a server a command under test
- * starts itself. Anything else listens on port 0 instead.
- */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort, REFUSED_ENDPOINT } from "../support/ports";
 
 /** Absolute path of a command on PATH, or undefined. */
 export function which(command: string): string | undefined {
