@@ -97,9 +97,11 @@ export function driftFromEvents(
     if (!done || !isManagedResource(done)) continue;
     if (done.op !== "same" || !outcomes.has(done.urn)) outcomes.set(done.urn, done);
   }
+  // By URN, not by the order the engine's parallel steps finished: the same drift prints the same report.
   const findings = [...outcomes.values()]
     .map((metadata) => findingOf(metadata, stack))
-    .filter((finding): finding is DriftFinding => finding !== undefined);
+    .filter((finding): finding is DriftFinding => finding !== undefined)
+    .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   const deleted = new Set(findings.filter((f) => f.kind === "deleted").map((f) => f.urn));
   const notes = [...storedCode.entries()]
     .filter(([urn, code]) => !deleted.has(urn) && olderCode(code))

@@ -84,44 +84,65 @@ describe("drift check (npm run stack -- drift)", () => {
     );
   });
 
-  it("Polar's auto-disable: exit 1, one line; `npm run up` re-enables it", async () => {
-    const orders = endpointNamed("orders");
-    polar.autoDisable(orders.id);
-
-    const { code, output } = await drift();
-    expect(code).toBe(1);
-    expect(output).toBe(
-      [
-        "[drift] prod: 1 resource drifted from the last deployment:",
-        `- Polar disabled webhook endpoint ${orders.id} (orders) after failed deliveries (or it was turned off in the dashboard): fix the receiver, then \`npm run up -- prod\` re-enables it.`,
-      ].join("\n"),
-    );
-
-    await run("up");
-    expect(polar.getEndpoint(orders.id)?.enabled).toBe(true);
-    expect((await drift()).code).toBe(0);
-  });
-
-  it("an edit outside Pulumi: names the properties; `npm run up` puts the code's values back", async () => {
-    const refunds = endpointNamed("refunds");
-    polar.updateEndpointOutOfBand(refunds.id, {
+  // Three kinds of drift at once: each has its own line (and JSON finding), and one `npm run up` fixes them all.
+  it("Polar's auto-disable, an edit outside Pulumi, a delete in Polar: exit 1, one line each; one `npm run up` fixes all", async () => {
+    const [orders, refunds, alerts] = ["orders", "refunds", "alerts"].map(endpointNamed);
+    polar.autoDisable(orders!.id);
+    polar.updateEndpointOutOfBand(refunds!.id, {
       events: ["order.paid", "order.refunded"],
       url: "https://example.com/elsewhere",
     });
+    polar.deleteEndpointOutOfBand(alerts!.id);
 
-    const { code, output } = await drift(true);
-    expect(code).toBe(1);
-    const report = JSON.parse(output);
-    expect(report).toEqual({
+    const lines = {
+      disabled: `- Polar disabled webhook endpoint ${orders!.id} (orders) after failed deliveries (or it was turned off in the dashboard): fix the receiver, then \`npm run up -- prod\` re-enables it.`,
+      edited: `- Webhook endpoint ${refunds!.id} (refunds) was edited outside Pulumi (url: "https://example.com/polar/refunds" → "https://example.com/elsewhere"; events: [order.paid] → [order.paid, order.refunded]): \`npm run up -- prod\` puts back what the code declares.`,
+      deleted: `- Webhook endpoint ${alerts!.id} (alerts) was deleted in Polar: \`npm run up -- prod\` creates it again (with a new secret, which the receiver gets from SSM).`,
+    };
+    const text = await drift();
+    expect(text.code).toBe(1);
+    expect(text.output).toBe(
+      [
+        // By URN: alerts, orders, refunds.
+        "[drift] prod: 3 resources drifted from the last deployment:",
+        lines.deleted,
+        lines.disabled,
+        lines.edited,
+      ].join("\n"),
+    );
+
+    const json = await drift(true);
+    expect(json.code).toBe(1);
+    const urnOf = (name: string) => expect.stringMatching(new RegExp(`::${name}$`));
+    const type = "pulumi-nodejs:dynamic/polar:WebhookEndpoint";
+    expect(JSON.parse(json.output)).toEqual({
       stack: "prod",
       drifted: true,
       notes: [],
       findings: [
         {
-          urn: expect.stringMatching(/::refunds$/),
-          type: "pulumi-nodejs:dynamic/polar:WebhookEndpoint",
+          urn: urnOf("alerts"),
+          type,
+          name: "alerts",
+          id: alerts!.id,
+          kind: "deleted",
+          changes: [],
+          message: lines.deleted.slice(2),
+        },
+        {
+          urn: urnOf("orders"),
+          type,
+          name: "orders",
+          id: orders!.id,
+          kind: "disabled",
+          changes: [{ property: "enabled", from: true, to: false }],
+          message: lines.disabled.slice(2),
+        },
+        {
+          urn: urnOf("refunds"),
+          type,
           name: "refunds",
-          id: refunds.id,
+          id: refunds!.id,
           kind: "edited",
           changes: [
             {
@@ -135,34 +156,21 @@ describe("drift check (npm run stack -- drift)", () => {
               to: ["order.paid", "order.refunded"],
             },
           ],
-          message: `Webhook endpoint ${refunds.id} (refunds) was edited outside Pulumi (url: "https://example.com/polar/refunds" → "https://example.com/elsewhere"; events: [order.paid] → [order.paid, order.refunded]): \`npm run up -- prod\` puts back what the code declares.`,
+          message: lines.edited.slice(2),
         },
       ],
     });
 
     await run("up");
-    expect(polar.getEndpoint(refunds.id)).toMatchObject({
+    expect(polar.getEndpoint(orders!.id)?.enabled).toBe(true);
+    expect(polar.getEndpoint(refunds!.id)).toMatchObject({
       url: "https://example.com/polar/refunds",
       events: ["order.paid"],
-      secret: refunds.secret,
+      secret: refunds!.secret,
     });
-    expect((await drift()).code).toBe(0);
-  });
-
-  it("deleted in Polar: exit 1; `npm run up` creates it again, with a new secret", async () => {
-    const alerts = endpointNamed("alerts");
-    polar.deleteEndpointOutOfBand(alerts.id);
-
-    const { code, output } = await drift();
-    expect(code).toBe(1);
-    expect(output).toContain(
-      `- Webhook endpoint ${alerts.id} (alerts) was deleted in Polar: \`npm run up -- prod\` creates it again (with a new secret, which the receiver gets from SSM).`,
-    );
-
-    await run("up");
     const recreated = endpointNamed("alerts");
-    expect(recreated.id).not.toBe(alerts.id);
-    expect(recreated.secret).not.toBe(alerts.secret);
+    expect(recreated.id).not.toBe(alerts!.id);
+    expect(recreated.secret).not.toBe(alerts!.secret);
     expect((await drift()).code).toBe(0);
   });
 

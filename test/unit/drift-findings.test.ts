@@ -110,6 +110,18 @@ describe("driftFromEvents: webhook endpoints", () => {
     ]);
   });
 
+  it("lists findings by URN, whatever order the engine's parallel steps finished in", () => {
+    const events = [
+      endpointEvent("delete", undefined, "refunds"),
+      endpointEvent("update", { enabled: false, ...MODIFIED }, "alerts"),
+      endpointEvent("delete", undefined, "orders"),
+    ];
+    const names = (list: EngineEvent[]) =>
+      driftFromEvents(list, "prod").findings.map((f) => f.name);
+    expect(names(events)).toEqual(["alerts", "orders", "refunds"]);
+    expect(names([...events].reverse())).toEqual(["alerts", "orders", "refunds"]);
+  });
+
   it("deleted in Polar: up creates it again, with a new secret", () => {
     const { findings } = driftFromEvents([endpointEvent("delete", undefined)], "prod");
     expect(findings.map((f) => [f.kind, f.message])).toEqual([
