@@ -18,9 +18,9 @@ check() { # name, command…: runs it, keeping its output and exit status for th
   shift
   if "$@" >"$checks/$name.out" 2>&1; then echo 0; else echo $?; fi >"$checks/$name.status"
 }
-# Both keep what they learned in the toolchain cache, so a run checks again only what changed since the last (by
-# content: a fresh checkout's new mtimes do not count as changes).
-cache="${POLAR_WEBHOOKS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polar-webhooks-as-code}/checks"
+# Both keep what they learned in the toolchain cache, one file per checkout, so a run checks again only what changed
+# since the last (by content: files a branch switch touches without changing them do not count).
+cache="${POLAR_WEBHOOKS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/polar-webhooks-as-code}/checks/$(pwd | sha256sum | cut -c1-16)"
 mkdir -p "$cache"
 check typecheck tsc --noEmit -p tsconfig.json --incremental --tsBuildInfoFile "$cache/tsconfig.tsbuildinfo" &
 check formatting prettier --check . --log-level warn --cache --cache-strategy content \
