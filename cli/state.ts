@@ -9,7 +9,7 @@ export interface StateResource {
 }
 
 /** Pulumi's marker of an encrypted value in exported state. */
-const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 
 /**
  * A state value in clear: `stack export --show-secrets` writes each secret as

@@ -13,25 +13,19 @@ import type {
   Stack,
   UpdateSummary,
 } from "@pulumi/pulumi/automation";
-import { exportFromDisk, SECRET_SIGNATURE, type StateLocation } from "./state-reader";
+import { reveal, SECRET_SIGNATURE } from "../../cli/state";
+import { exportFromDisk, type StateLocation } from "./state-reader";
 
 export { SECRET_SIGNATURE };
 
 type Operation = "up" | "refresh" | "destroy";
 type EventOptions = { onEvent?: (event: EngineEvent) => void };
 
-/** A value from an export with `--show-secrets`: a secret is `{ <sig>: <secret sig>, plaintext: <JSON> }`. */
-function reveal(value: unknown): { value: unknown; secret: boolean } {
-  if (typeof value !== "object" || value === null) return { value, secret: false };
-  const record = value as Record<string, unknown>;
-  if (SECRET_SIGNATURE in record && typeof record.plaintext === "string") {
-    return { value: reveal(JSON.parse(record.plaintext)).value, secret: true };
-  }
-  const entries = Array.isArray(value)
-    ? value.map((item) => reveal(item).value)
-    : Object.fromEntries(Object.entries(record).map(([k, v]) => [k, reveal(v).value]));
-  return { value: entries, secret: false };
-}
+/** An output as `stack output --show-secrets` gives it: the value in clear, and whether the state holds it secret. */
+const outputOf = (value: unknown) => ({
+  value: reveal(value),
+  secret: typeof value === "object" && value !== null && SECRET_SIGNATURE in value,
+});
 
 export function withFewerCliRuns(stack: Stack, location: StateLocation): Stack {
   let summary: UpdateSummary | undefined;
@@ -82,7 +76,7 @@ export function withFewerCliRuns(stack: Stack, location: StateLocation): Stack {
     };
     const root = (state.deployment.resources ?? []).find((r) => r.type === "pulumi:pulumi:Stack");
     return Object.fromEntries(
-      Object.entries(root?.outputs ?? {}).map(([key, value]) => [key, reveal(value)]),
+      Object.entries(root?.outputs ?? {}).map(([key, value]) => [key, outputOf(value)]),
     );
   };
   return stack;

@@ -7,9 +7,8 @@
 import { createDecipheriv, pbkdf2Sync } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { SECRET_SIGNATURE } from "../../cli/state";
 
-/** How Pulumi marks an encrypted value in state. */
-export const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
 export interface StateLocation {

@@ -32,6 +32,19 @@ describe("examples/endpoint-only, installed from the packed tarball", () => {
       string
     >;
 
+  /** `server` holds exactly the stack's two endpoints, and each secret output is the one it signs with. */
+  const expectOutputsOf = async (server: PolarEmulator) => {
+    const out = await outputs();
+    expect(
+      server
+        .endpoints()
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual([out.ordersEndpointId, out.subscriptionsEndpointId].sort());
+    expect(out.ordersSecret).toBe(server.getEndpoint(out.ordersEndpointId)?.secret);
+    expect(out.subscriptionsSecret).toBe(server.getEndpoint(out.subscriptionsEndpointId)?.secret);
+  };
+
   beforeAll(async () => {
     [polar, plain, example] = await Promise.all([
       startPolarEmulator(),
@@ -55,15 +68,7 @@ describe("examples/endpoint-only, installed from the packed tarball", () => {
     await ok("up", "--yes");
     typeChecked = true;
 
-    const out = await outputs();
-    expect(
-      polar
-        .endpoints()
-        .map((e) => e.id)
-        .sort(),
-    ).toEqual([out.ordersEndpointId, out.subscriptionsEndpointId].sort());
-    expect(out.ordersSecret).toBe(polar.getEndpoint(out.ordersEndpointId)?.secret);
-    expect(out.subscriptionsSecret).toBe(polar.getEndpoint(out.subscriptionsEndpointId)?.secret);
+    await expectOutputsOf(polar);
   });
 
   it("stores the provider as `require`s of the installed package, not as its code", async () => {
@@ -141,14 +146,7 @@ describe("examples/endpoint-only, installed from the packed tarball", () => {
     });
     expect(second, second.output).toMatchObject({ code: 0 });
     expect(polar.endpoints()).toEqual([]);
-    const after = await outputs();
-    expect(
-      production
-        .endpoints()
-        .map((e) => e.id)
-        .sort(),
-    ).toEqual([after.ordersEndpointId, after.subscriptionsEndpointId].sort());
-    expect(after.ordersSecret).toBe(production.getEndpoint(after.ordersEndpointId)?.secret);
+    await expectOutputsOf(production);
   });
 
   it("`pulumi destroy` leaves nothing in either Polar", async () => {

@@ -9,7 +9,6 @@ import {
   cp,
   mkdir,
   mkdtemp,
-  readdir,
   readFile,
   rename,
   rm,
@@ -20,6 +19,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { localCacheDirectory } from "../../local/dev";
+import { filesUnder } from "../support/secret-scan";
 
 export const REPO_ROOT = resolve(__dirname, "../..");
 export const PACKAGE_NAME = "polar-webhooks-as-code";
@@ -64,12 +64,6 @@ export function run(
       },
     );
   });
-}
-
-async function filesUnder(path: string): Promise<string[]> {
-  if (!(await stat(path)).isDirectory()) return [path];
-  const entries = await readdir(path, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
 async function inputsHash(): Promise<string> {
